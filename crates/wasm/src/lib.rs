@@ -1,0 +1,113 @@
+//! The binding layer: opaque handles over `evoprune-kernels`. Large data stays in wasm memory;
+//! JavaScript gets small results or makes an explicit copy through a view of `wasm_memory()`.
+
+use evoprune_kernels as k;
+use wasm_bindgen::prelude::*;
+
+fn js_err(e: k::KernelError) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// The module's linear memory, for typed-array views over buffers (rebuild them after growth).
+#[wasm_bindgen]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// A length-fixed `f32` array owned by wasm. Free it with `free()`.
+#[wasm_bindgen]
+pub struct F32Buffer {
+    data: Vec<f32>,
+}
+
+#[wasm_bindgen]
+impl F32Buffer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(len: usize) -> F32Buffer {
+        F32Buffer { data: vec![0.0; len] }
+    }
+
+    /// Byte offset of the first element in `wasm_memory()`.
+    pub fn ptr(&self) -> usize {
+        self.data.as_ptr() as usize
+    }
+
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Fills with `lo + (hi − lo)·u` from the evoprune PRNG stream `(seed, stream)`.
+    pub fn fill_uniform(&mut self, seed: u64, stream: u64, lo: f32, hi: f32) {
+        k::rng::Xoshiro128::new(seed, stream).fill_uniform(&mut self.data, lo, hi);
+    }
+}
+
+thread_local! {
+    /// Packing workspace of the free-standing `gemm`, kept between calls (grown, never shrunk).
+    static GEMM_WORKSPACE: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Which operand a product reads transposed: `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn gemm(
+    op: &str,
+    m: usize,
+    n: usize,
+    kdim: usize,
+    a: &F32Buffer,
+    b: &F32Buffer,
+    c: &mut F32Buffer,
+    accumulate: bool,
+) -> Result<(), JsError> {
+    let product = match op {
+        "nn" => k::gemm::gemm_nn,
+        "tn" => k::gemm::gemm_tn,
+        "nt" => k::gemm::gemm_nt,
+        other => return Err(JsError::new(&format!("gemm: op \"{other}\" is not one of nn, tn, nt"))),
+    };
+    GEMM_WORKSPACE.with_borrow_mut(|packed| {
+        let needed = k::gemm::packed_len(n, kdim);
+        if packed.len() < needed {
+            packed.resize(needed, 0.0);
+        }
+        product(m, n, kdim, &a.data, &b.data, &mut c.data, accumulate, packed)
+    })
+    .map_err(js_err)
+}
+
+#[wasm_bindgen]
+pub fn bias_add(rows: usize, cols: usize, x: &mut F32Buffer, bias: &F32Buffer) -> Result<(), JsError> {
+    k::elementwise::bias_add(rows, cols, &mut x.data, &bias.data).map_err(js_err)
+}
+
+#[wasm_bindgen]
+pub fn relu(x: &mut F32Buffer) {
+    k::elementwise::relu(&mut x.data)
+}
+
+#[wasm_bindgen]
+pub fn relu_backward(activation: &F32Buffer, grad: &mut F32Buffer) -> Result<(), JsError> {
+    k::elementwise::relu_backward(&activation.data, &mut grad.data).map_err(js_err)
+}
+
+#[wasm_bindgen]
+pub fn column_sums(rows: usize, cols: usize, x: &F32Buffer, out: &mut F32Buffer, accumulate: bool) -> Result<(), JsError> {
+    k::elementwise::column_sums(rows, cols, &x.data, &mut out.data, accumulate).map_err(js_err)
+}
+
+/// Mean softmax cross-entropy; writes the gradient of the mean loss into `grad`.
+#[wasm_bindgen]
+pub fn softmax_cross_entropy(
+    rows: usize,
+    classes: usize,
+    logits: &F32Buffer,
+    labels: &[u8],
+    grad: &mut F32Buffer,
+) -> Result<f64, JsError> {
+    k::loss::softmax_cross_entropy(rows, classes, &logits.data, labels, &mut grad.data).map_err(js_err)
+}

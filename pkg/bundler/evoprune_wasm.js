@@ -1,0 +1,9 @@
+/* @ts-self-types="./evoprune_wasm.d.ts" */
+import * as wasm from "./evoprune_wasm_bg.wasm";
+import { __wbg_set_wasm } from "./evoprune_wasm_bg.js";
+
+__wbg_set_wasm(wasm);
+wasm.__wbindgen_start();
+export {
+    F32Buffer, bias_add, column_sums, gemm, relu, relu_backward, softmax_cross_entropy, wasm_memory
+} from "./evoprune_wasm_bg.js";

@@ -1,0 +1,294 @@
+/**
+ * A length-fixed `f32` array owned by wasm. Free it with `free()`.
+ */
+export class F32Buffer {
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        F32BufferFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_f32buffer_free(ptr, 0);
+    }
+    /**
+     * Fills with `lo + (hi − lo)·u` from the evoprune PRNG stream `(seed, stream)`.
+     * @param {bigint} seed
+     * @param {bigint} stream
+     * @param {number} lo
+     * @param {number} hi
+     */
+    fill_uniform(seed, stream, lo, hi) {
+        wasm.f32buffer_fill_uniform(this.__wbg_ptr, seed, stream, lo, hi);
+    }
+    /**
+     * @returns {boolean}
+     */
+    is_empty() {
+        const ret = wasm.f32buffer_is_empty(this.__wbg_ptr);
+        return ret !== 0;
+    }
+    /**
+     * @returns {number}
+     */
+    len() {
+        const ret = wasm.f32buffer_len(this.__wbg_ptr);
+        return ret >>> 0;
+    }
+    /**
+     * @param {number} len
+     */
+    constructor(len) {
+        const ret = wasm.f32buffer_new(len);
+        this.__wbg_ptr = ret;
+        F32BufferFinalization.register(this, this.__wbg_ptr, this);
+        return this;
+    }
+    /**
+     * Byte offset of the first element in `wasm_memory()`.
+     * @returns {number}
+     */
+    ptr() {
+        const ret = wasm.f32buffer_ptr(this.__wbg_ptr);
+        return ret >>> 0;
+    }
+}
+if (Symbol.dispose) F32Buffer.prototype[Symbol.dispose] = F32Buffer.prototype.free;
+
+/**
+ * @param {number} rows
+ * @param {number} cols
+ * @param {F32Buffer} x
+ * @param {F32Buffer} bias
+ */
+export function bias_add(rows, cols, x, bias) {
+    _assertClass(x, F32Buffer);
+    _assertClass(bias, F32Buffer);
+    const ret = wasm.bias_add(rows, cols, x.__wbg_ptr, bias.__wbg_ptr);
+    if (ret[1]) {
+        throw takeFromExternrefTable0(ret[0]);
+    }
+}
+
+/**
+ * @param {number} rows
+ * @param {number} cols
+ * @param {F32Buffer} x
+ * @param {F32Buffer} out
+ * @param {boolean} accumulate
+ */
+export function column_sums(rows, cols, x, out, accumulate) {
+    _assertClass(x, F32Buffer);
+    _assertClass(out, F32Buffer);
+    const ret = wasm.column_sums(rows, cols, x.__wbg_ptr, out.__wbg_ptr, accumulate);
+    if (ret[1]) {
+        throw takeFromExternrefTable0(ret[0]);
+    }
+}
+
+/**
+ * Which operand a product reads transposed: `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ).
+ * @param {string} op
+ * @param {number} m
+ * @param {number} n
+ * @param {number} kdim
+ * @param {F32Buffer} a
+ * @param {F32Buffer} b
+ * @param {F32Buffer} c
+ * @param {boolean} accumulate
+ */
+export function gemm(op, m, n, kdim, a, b, c, accumulate) {
+    _assertClass(a, F32Buffer);
+    _assertClass(b, F32Buffer);
+    _assertClass(c, F32Buffer);
+    const val2 = +m;
+    const val3 = +n;
+    const val4 = +kdim;
+    const val5 = +accumulate;
+    const ptr0 = passStringToWasm0(op, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.gemm(ptr0, len0, val2, val3, val4, a.__wbg_ptr, b.__wbg_ptr, c.__wbg_ptr, val5);
+    if (ret[1]) {
+        throw takeFromExternrefTable0(ret[0]);
+    }
+}
+
+/**
+ * @param {F32Buffer} x
+ */
+export function relu(x) {
+    _assertClass(x, F32Buffer);
+    wasm.relu(x.__wbg_ptr);
+}
+
+/**
+ * @param {F32Buffer} activation
+ * @param {F32Buffer} grad
+ */
+export function relu_backward(activation, grad) {
+    _assertClass(activation, F32Buffer);
+    _assertClass(grad, F32Buffer);
+    const ret = wasm.relu_backward(activation.__wbg_ptr, grad.__wbg_ptr);
+    if (ret[1]) {
+        throw takeFromExternrefTable0(ret[0]);
+    }
+}
+
+/**
+ * Mean softmax cross-entropy; writes the gradient of the mean loss into `grad`.
+ * @param {number} rows
+ * @param {number} classes
+ * @param {F32Buffer} logits
+ * @param {Uint8Array | number[]} labels
+ * @param {F32Buffer} grad
+ * @returns {number}
+ */
+export function softmax_cross_entropy(rows, classes, logits, labels, grad) {
+    _assertClass(logits, F32Buffer);
+    _assertClass(grad, F32Buffer);
+    const val2 = +rows;
+    const val3 = +classes;
+    const ptr0 = passArray8ToWasm0(labels, wasm.__wbindgen_malloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.softmax_cross_entropy(val2, val3, logits.__wbg_ptr, ptr0, len0, grad.__wbg_ptr);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return ret[0];
+}
+
+/**
+ * The module's linear memory, for typed-array views over buffers (rebuild them after growth).
+ * @returns {any}
+ */
+export function wasm_memory() {
+    const ret = wasm.wasm_memory();
+    return ret;
+}
+export function __wbg_Error_208446807d0d1e30(arg0, arg1) {
+    const ret = Error(getStringFromWasm0(arg0, arg1));
+    return ret;
+}
+export function __wbg___wbindgen_memory_17a1178bc3328ea3() {
+    const ret = wasm.memory;
+    return ret;
+}
+export function __wbg___wbindgen_throw_4c88d8bf264fd984(arg0, arg1) {
+    throw new Error(getStringFromWasm0(arg0, arg1));
+}
+export function __wbindgen_init_externref_table() {
+    const table = wasm.__wbindgen_externrefs;
+    table.set(0, undefined);
+    table.set(1024, undefined);
+    table.set(1025, null);
+    table.set(1026, true);
+    table.set(1027, false);
+}
+const F32BufferFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_f32buffer_free(ptr, 1));
+
+function _assertClass(instance, klass) {
+    if (!(instance instanceof klass)) {
+        throw new Error(`expected instance of ${klass.name}`);
+    }
+}
+
+function getStringFromWasm0(ptr, len) {
+    ptr = ptr >>> 0;
+    return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
+}
+
+let cachedUint8ArrayMemory0 = null;
+function getUint8ArrayMemory0() {
+    if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {
+        cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
+    }
+    return cachedUint8ArrayMemory0;
+}
+
+function passArray8ToWasm0(arg, malloc) {
+    const ptr = malloc(arg.length * 1, 1) >>> 0;
+    getUint8ArrayMemory0().set(arg, ptr / 1);
+    WASM_VECTOR_LEN = arg.length;
+    return ptr;
+}
+
+function passStringToWasm0(arg, malloc, realloc) {
+    if (realloc === undefined) {
+        const buf = cachedTextEncoder.encode(arg);
+        const ptr = malloc(buf.length, 1) >>> 0;
+        getUint8ArrayMemory0().subarray(ptr, ptr + buf.length).set(buf);
+        WASM_VECTOR_LEN = buf.length;
+        return ptr;
+    }
+
+    let len = arg.length;
+    let ptr = malloc(len, 1) >>> 0;
+
+    const mem = getUint8ArrayMemory0();
+
+    let offset = 0;
+
+    for (; offset < len; offset++) {
+        const code = arg.charCodeAt(offset);
+        if (code > 0x7F) break;
+        mem[ptr + offset] = code;
+    }
+    if (offset !== len) {
+        if (offset !== 0) {
+            arg = arg.slice(offset);
+        }
+        ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;
+        const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);
+        const ret = cachedTextEncoder.encodeInto(arg, view);
+
+        offset += ret.written;
+        ptr = realloc(ptr, len, offset, 1) >>> 0;
+    }
+
+    WASM_VECTOR_LEN = offset;
+    return ptr;
+}
+
+function takeFromExternrefTable0(idx) {
+    const value = wasm.__wbindgen_externrefs.get(idx);
+    wasm.__externref_table_dealloc(idx);
+    return value;
+}
+
+let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+cachedTextDecoder.decode();
+const MAX_SAFARI_DECODE_BYTES = 2146435072;
+let numBytesDecoded = 0;
+function decodeText(bytes) {
+    numBytesDecoded += bytes.length;
+    if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {
+        cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+        cachedTextDecoder.decode();
+        numBytesDecoded = bytes.length;
+    }
+    return cachedTextDecoder.decode(bytes);
+}
+
+const cachedTextEncoder = new TextEncoder();
+
+if (!('encodeInto' in cachedTextEncoder)) {
+    cachedTextEncoder.encodeInto = function (arg, view) {
+        const buf = cachedTextEncoder.encode(arg);
+        view.set(buf);
+        return {
+            read: arg.length,
+            written: buf.length
+        };
+    };
+}
+
+let WASM_VECTOR_LEN = 0;
+
+
+let wasm;
+export function __wbg_set_wasm(val) {
+    wasm = val;
+}

@@ -1,0 +1,91 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/**
+ * A length-fixed `f32` array owned by wasm. Free it with `free()`.
+ */
+export class F32Buffer {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Fills with `lo + (hi − lo)·u` from the evoprune PRNG stream `(seed, stream)`.
+     */
+    fill_uniform(seed: bigint, stream: bigint, lo: number, hi: number): void;
+    is_empty(): boolean;
+    len(): number;
+    constructor(len: number);
+    /**
+     * Byte offset of the first element in `wasm_memory()`.
+     */
+    ptr(): number;
+}
+
+export function bias_add(rows: number, cols: number, x: F32Buffer, bias: F32Buffer): void;
+
+export function column_sums(rows: number, cols: number, x: F32Buffer, out: F32Buffer, accumulate: boolean): void;
+
+/**
+ * Which operand a product reads transposed: `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ).
+ */
+export function gemm(op: string, m: number, n: number, kdim: number, a: F32Buffer, b: F32Buffer, c: F32Buffer, accumulate: boolean): void;
+
+export function relu(x: F32Buffer): void;
+
+export function relu_backward(activation: F32Buffer, grad: F32Buffer): void;
+
+/**
+ * Mean softmax cross-entropy; writes the gradient of the mean loss into `grad`.
+ */
+export function softmax_cross_entropy(rows: number, classes: number, logits: F32Buffer, labels: Uint8Array | number[], grad: F32Buffer): number;
+
+/**
+ * The module's linear memory, for typed-array views over buffers (rebuild them after growth).
+ */
+export function wasm_memory(): any;
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly __wbg_f32buffer_free: (a: number, b: number) => void;
+    readonly bias_add: (a: number, b: number, c: number, d: number) => [number, number];
+    readonly column_sums: (a: number, b: number, c: number, d: number, e: number) => [number, number];
+    readonly f32buffer_fill_uniform: (a: number, b: bigint, c: bigint, d: number, e: number) => void;
+    readonly f32buffer_is_empty: (a: number) => number;
+    readonly f32buffer_len: (a: number) => number;
+    readonly f32buffer_new: (a: number) => number;
+    readonly f32buffer_ptr: (a: number) => number;
+    readonly gemm: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
+    readonly relu: (a: number) => void;
+    readonly relu_backward: (a: number, b: number) => [number, number];
+    readonly softmax_cross_entropy: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
+    readonly wasm_memory: () => any;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds crates/wasm into the committed kernels under pkg/:
+#   pkg/node     wasm-pack --target nodejs   (loaded synchronously by src/engine in Node)
+#   pkg/bundler  wasm-pack --target bundler  (for Vite + vite-plugin-wasm)
+#   pkg/web      wasm-pack --target web      (a plain <script type="module"> with an explicit URL)
+# SIMD128 on, panic=abort, LTO (crates/Cargo.toml), then wasm-opt from node_modules (never a download).
+# The output is byte-reproducible: source paths are remapped, so the folder the repo sits in does
+# not leak into the binary. pkg/BUILD-INFO.json records the toolchain that made the bytes.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=toolchain-env.sh
+source "$root/scripts/toolchain-env.sh"
+out=${1:-$root/pkg}
+
+for tool in wasm-pack wasm-bindgen; do
+  command -v "$tool" >/dev/null || { echo "build-wasm: $tool not found; run scripts/setup-toolchain.sh" >&2; exit 1; }
+done
+# wasm-opt from the npm package binaryen (a devDependency): Debian's binaryen 108 breaks the
+# externref table that wasm-bindgen 0.2.130 emits.
+wasm_opt=$root/node_modules/.bin/wasm-opt
+[ -x "$wasm_opt" ] || { echo "build-wasm: $wasm_opt not found; run npm ci first" >&2; exit 1; }
+
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+# No FMA, no relaxed SIMD, no fast-math (DESIGN.md §5): only plain simd128 is enabled.
+export RUSTFLAGS="-C target-feature=+simd128 --remap-path-prefix=$root=/evoprune --remap-path-prefix=$cargo_home=/cargo"
+export CARGO_TARGET_DIR="$root/crates/target"
+
+mkdir -p "$out"
+# EVOPRUNE_WASM_TARGETS narrows the build while iterating on kernels (CI always builds all three).
+for target in ${EVOPRUNE_WASM_TARGETS:-nodejs bundler web}; do
+  dir=$out/${target/nodejs/node}
+  rm -rf "$dir"
+  echo "build-wasm: $target -> ${dir#"$root"/}"
+  # shellcheck disable=SC2086
+  wasm-pack --quiet build "$root/crates/wasm" --release --mode no-install --target "$target" \
+    --out-dir "$dir" --out-name evoprune_wasm --no-pack -- $EVOPRUNE_BUILD_STD
+  "$wasm_opt" -O3 --strip-debug --strip-producers --enable-simd --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    "$dir/evoprune_wasm_bg.wasm" -o "$dir/evoprune_wasm_bg.wasm"
+  rm -f "$dir/.gitignore"
+done
+# The nodejs glue is CommonJS; the project is "type": "module", so mark that folder.
+printf '{\n  "type": "commonjs"\n}\n' > "$out/node/package.json"
+
+cat > "$out/BUILD-INFO.json" <<JSON
+{
+  "toolchain": "$EVOPRUNE_TOOLCHAIN",
+  "rustc": "$("${RUSTC:-rustc}" --version)",
+  "cargo": "$("$EVOPRUNE_CARGO" --version)",
+  "wasmBindgen": "$(wasm-bindgen --version)",
+  "wasmPack": "$(wasm-pack --version)",
+  "wasmOpt": "$("$wasm_opt" --version)",
+  "rustflags": "-C target-feature=+simd128",
+  "buildStd": "$EVOPRUNE_BUILD_STD"
+}
+JSON
+ls -l "$out"/*/evoprune_wasm_bg.wasm
