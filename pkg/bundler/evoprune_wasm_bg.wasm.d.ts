@@ -2,6 +2,7 @@
 /* eslint-disable */
 export const memory: WebAssembly.Memory;
 export const __wbg_f32buffer_free: (a: number, b: number) => void;
+export const __wbg_trainer_free: (a: number, b: number) => void;
 export const bias_add: (a: number, b: number, c: number, d: number) => [number, number];
 export const column_sums: (a: number, b: number, c: number, d: number, e: number) => [number, number];
 export const f32buffer_fill_uniform: (a: number, b: bigint, c: bigint, d: number, e: number) => void;
@@ -13,6 +14,23 @@ export const gemm: (a: number, b: number, c: number, d: number, e: number, f: nu
 export const relu: (a: number) => void;
 export const relu_backward: (a: number, b: number) => [number, number];
 export const softmax_cross_entropy: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
+export const trainer_alive: (a: number) => [number, number];
+export const trainer_batches_per_epoch: (a: number) => number;
+export const trainer_cursor: (a: number) => number;
+export const trainer_epoch: (a: number) => number;
+export const trainer_evaluate: (a: number, b: number, c: number) => [number, number, number, number];
+export const trainer_gradients: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
+export const trainer_load_state: (a: number, b: number, c: number) => [number, number];
+export const trainer_masses: (a: number, b: number) => [number, number, number, number];
+export const trainer_new: (a: number, b: number) => [number, number, number];
+export const trainer_parameters: (a: number) => [number, number];
+export const trainer_run: (a: number, b: number) => [number, number, number];
+export const trainer_set_data: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
+export const trainer_set_parameters: (a: number, b: number, c: number) => [number, number];
+export const trainer_state: (a: number) => [number, number];
+export const trainer_state_hash: (a: number) => [number, number];
+export const trainer_step: (a: number) => number;
+export const trainer_take_train_loss: (a: number) => number;
 export const wasm_memory: () => any;
 export const __wbindgen_externrefs: WebAssembly.Table;
 export const __externref_table_dealloc: (a: number) => void;

@@ -20,6 +20,57 @@ export class F32Buffer {
     ptr(): number;
 }
 
+export class Trainer {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Living populations (mass > 0) per hidden layer.
+     */
+    alive(): Uint32Array;
+    batches_per_epoch(): number;
+    cursor(): number;
+    epoch(): number;
+    /**
+     * `[loss, correct, rows, …confusion (classes × classes, row = label)]`.
+     */
+    evaluate(split: string): Float64Array;
+    /**
+     * `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.
+     */
+    gradients(images: Uint8Array | number[], labels: Uint8Array | number[]): Float32Array;
+    load_state(bytes: Uint8Array | number[]): void;
+    /**
+     * Masses of hidden layer `layer`.
+     */
+    masses(layer: number): Float32Array;
+    /**
+     * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
+     * { kind: "adam", lr, beta1, beta2, eps }, schedule?: { kind: "constant" } |
+     * { kind: "cosine", epochs }, initialMass? }`.
+     */
+    constructor(config: string);
+    /**
+     * Per layer W (inputs × outputs, row-major), b, then m for hidden layers.
+     */
+    parameters(): Float32Array;
+    /**
+     * Trains up to `max_batches` batches, stopping at the end of an epoch; returns how many ran.
+     */
+    run(max_batches: number): number;
+    /**
+     * Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.
+     */
+    set_data(split: string, images: Uint8Array | number[], labels: Uint8Array | number[], rows: number, cols: number): void;
+    set_parameters(values: Float32Array | number[]): void;
+    state(): Uint8Array;
+    state_hash(): string;
+    step(): number;
+    /**
+     * Mean training loss of the batches since the last call (NaN if none).
+     */
+    take_train_loss(): number;
+}
+
 export function bias_add(rows: number, cols: number, x: F32Buffer, bias: F32Buffer): void;
 
 export function column_sums(rows: number, cols: number, x: F32Buffer, out: F32Buffer, accumulate: boolean): void;

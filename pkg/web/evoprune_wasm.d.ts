@@ -20,6 +20,57 @@ export class F32Buffer {
     ptr(): number;
 }
 
+export class Trainer {
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Living populations (mass > 0) per hidden layer.
+     */
+    alive(): Uint32Array;
+    batches_per_epoch(): number;
+    cursor(): number;
+    epoch(): number;
+    /**
+     * `[loss, correct, rows, …confusion (classes × classes, row = label)]`.
+     */
+    evaluate(split: string): Float64Array;
+    /**
+     * `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.
+     */
+    gradients(images: Uint8Array | number[], labels: Uint8Array | number[]): Float32Array;
+    load_state(bytes: Uint8Array | number[]): void;
+    /**
+     * Masses of hidden layer `layer`.
+     */
+    masses(layer: number): Float32Array;
+    /**
+     * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
+     * { kind: "adam", lr, beta1, beta2, eps }, schedule?: { kind: "constant" } |
+     * { kind: "cosine", epochs }, initialMass? }`.
+     */
+    constructor(config: string);
+    /**
+     * Per layer W (inputs × outputs, row-major), b, then m for hidden layers.
+     */
+    parameters(): Float32Array;
+    /**
+     * Trains up to `max_batches` batches, stopping at the end of an epoch; returns how many ran.
+     */
+    run(max_batches: number): number;
+    /**
+     * Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.
+     */
+    set_data(split: string, images: Uint8Array | number[], labels: Uint8Array | number[], rows: number, cols: number): void;
+    set_parameters(values: Float32Array | number[]): void;
+    state(): Uint8Array;
+    state_hash(): string;
+    step(): number;
+    /**
+     * Mean training loss of the batches since the last call (NaN if none).
+     */
+    take_train_loss(): number;
+}
+
 export function bias_add(rows: number, cols: number, x: F32Buffer, bias: F32Buffer): void;
 
 export function column_sums(rows: number, cols: number, x: F32Buffer, out: F32Buffer, accumulate: boolean): void;
@@ -48,6 +99,7 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_f32buffer_free: (a: number, b: number) => void;
+    readonly __wbg_trainer_free: (a: number, b: number) => void;
     readonly bias_add: (a: number, b: number, c: number, d: number) => [number, number];
     readonly column_sums: (a: number, b: number, c: number, d: number, e: number) => [number, number];
     readonly f32buffer_fill_uniform: (a: number, b: bigint, c: bigint, d: number, e: number) => void;
@@ -59,6 +111,23 @@ export interface InitOutput {
     readonly relu: (a: number) => void;
     readonly relu_backward: (a: number, b: number) => [number, number];
     readonly softmax_cross_entropy: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
+    readonly trainer_alive: (a: number) => [number, number];
+    readonly trainer_batches_per_epoch: (a: number) => number;
+    readonly trainer_cursor: (a: number) => number;
+    readonly trainer_epoch: (a: number) => number;
+    readonly trainer_evaluate: (a: number, b: number, c: number) => [number, number, number, number];
+    readonly trainer_gradients: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
+    readonly trainer_load_state: (a: number, b: number, c: number) => [number, number];
+    readonly trainer_masses: (a: number, b: number) => [number, number, number, number];
+    readonly trainer_new: (a: number, b: number) => [number, number, number];
+    readonly trainer_parameters: (a: number) => [number, number];
+    readonly trainer_run: (a: number, b: number) => [number, number, number];
+    readonly trainer_set_data: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
+    readonly trainer_set_parameters: (a: number, b: number, c: number) => [number, number];
+    readonly trainer_state: (a: number) => [number, number];
+    readonly trainer_state_hash: (a: number) => [number, number];
+    readonly trainer_step: (a: number) => number;
+    readonly trainer_take_train_loss: (a: number) => number;
     readonly wasm_memory: () => any;
     readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __externref_table_dealloc: (a: number) => void;

@@ -37,12 +37,65 @@ pub fn relu_backward(activation: &[f32], grad: &mut [f32]) -> Result<(), KernelE
 pub fn column_sums(rows: usize, cols: usize, x: &[f32], out: &mut [f32], accumulate: bool) -> Result<(), KernelError> {
     check_len("column_sums: x", x.len(), rows * cols)?;
     check_len("column_sums: out", out.len(), cols)?;
-    for (j, o) in out.iter_mut().enumerate() {
-        let mut s = 0.0f32;
-        for r in 0..rows {
-            s += x[r * cols + j];
+    // Row by row into per-column sums: the same order per column, contiguous reads.
+    let mut sums = vec![0.0f32; cols];
+    for row in x.chunks_exact(cols.max(1)).take(rows) {
+        for (s, v) in sums.iter_mut().zip(row) {
+            *s += *v;
         }
-        *o = if accumulate { *o + s } else { s };
+    }
+    for (o, s) in out.iter_mut().zip(&sums) {
+        *o = if accumulate { *o + *s } else { *s };
+    }
+    Ok(())
+}
+
+/// Forward of a population-scaled hidden layer, in place on the pre-activation:
+/// `a[r][j] = max(z[r][j] + bias[j], 0)` (written over `z`) and `h[r][j] = mass[j] · a[r][j]`.
+pub fn bias_relu_mass(
+    rows: usize,
+    cols: usize,
+    z: &mut [f32],
+    h: &mut [f32],
+    bias: &[f32],
+    mass: &[f32],
+) -> Result<(), KernelError> {
+    check_len("bias_relu_mass: z", z.len(), rows * cols)?;
+    check_len("bias_relu_mass: h", h.len(), rows * cols)?;
+    check_len("bias_relu_mass: bias", bias.len(), cols)?;
+    check_len("bias_relu_mass: mass", mass.len(), cols)?;
+    for (zr, hr) in z.chunks_exact_mut(cols.max(1)).zip(h.chunks_exact_mut(cols.max(1))).take(rows) {
+        for j in 0..cols {
+            let v = zr[j] + bias[j];
+            let a = if v > 0.0 { v } else { 0.0 };
+            zr[j] = a;
+            hr[j] = mass[j] * a;
+        }
+    }
+    Ok(())
+}
+
+/// Backward through `h = m ⊙ relu(z)` given `dh = ∂L/∂h`, in place:
+/// `mass_grad[j] = Σ_r dh[r][j] · a[r][j]` (from `+0.0`, increasing `r`) and then
+/// `dh[r][j] ← dh[r][j] · mass[j]` where `a[r][j] > 0`, else `0` (so `dh` becomes `∂L/∂z`).
+pub fn mass_relu_backward(
+    rows: usize,
+    cols: usize,
+    dh: &mut [f32],
+    activation: &[f32],
+    mass: &[f32],
+    mass_grad: &mut [f32],
+) -> Result<(), KernelError> {
+    check_len("mass_relu_backward: dh", dh.len(), rows * cols)?;
+    check_len("mass_relu_backward: activation", activation.len(), rows * cols)?;
+    check_len("mass_relu_backward: mass", mass.len(), cols)?;
+    check_len("mass_relu_backward: mass_grad", mass_grad.len(), cols)?;
+    mass_grad.fill(0.0);
+    for (dr, ar) in dh.chunks_exact_mut(cols.max(1)).zip(activation.chunks_exact(cols.max(1))).take(rows) {
+        for j in 0..cols {
+            mass_grad[j] += dr[j] * ar[j];
+            dr[j] = if ar[j] > 0.0 { dr[j] * mass[j] } else { 0.0 };
+        }
     }
     Ok(())
 }
@@ -91,6 +144,20 @@ mod tests {
                 assert!((out[j] as f64 - exact).abs() <= 1e-6 * (rows as f64 + 1.0) * scale + 1e-30);
             }
         }
+    }
+
+    #[test]
+    fn population_layer_forward_and_backward() {
+        let mut z = vec![1.0, -2.0, 0.5, 3.0];
+        let mut h = vec![f32::NAN; 4];
+        bias_relu_mass(2, 2, &mut z, &mut h, &[0.0, 1.0], &[2.0, 0.5]).unwrap();
+        assert_eq!(z, vec![1.0, 0.0, 0.5, 4.0]);
+        assert_eq!(h, vec![2.0, 0.0, 1.0, 2.0]);
+        let mut dh = vec![1.0, 1.0, 3.0, -1.0];
+        let mut g = vec![f32::NAN; 2];
+        mass_relu_backward(2, 2, &mut dh, &z, &[2.0, 0.5], &mut g).unwrap();
+        assert_eq!(g, vec![1.0 * 1.0 + 3.0 * 0.5, 1.0 * 0.0 - 1.0 * 4.0]);
+        assert_eq!(dh, vec![2.0, 0.0, 6.0, -0.5]);
     }
 
     #[test]

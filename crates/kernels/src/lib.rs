@@ -13,3 +13,7 @@ pub mod loss;
 pub mod rng;
 
 pub use error::KernelError;
+pub mod mlp;
+pub mod optim;
+pub mod state;
+pub mod trainer;

@@ -4,6 +4,9 @@
 use evoprune_kernels as k;
 use wasm_bindgen::prelude::*;
 
+mod trainer;
+pub use trainer::Trainer;
+
 fn js_err(e: k::KernelError) -> JsError {
     JsError::new(&e.to_string())
 }

@@ -1,0 +1,335 @@
+//! The population-scaled MLP (DESIGN.md §2):
+//!
+//! ```text
+//! a_l = relu(h_{l−1} W_l + b_l);  h_l = m_l ⊙ a_l      (hidden layers, h_{−1} = x)
+//! logits = h_{L−1} W_L + b_L;     L = mean softmax cross-entropy over the batch
+//! ```
+//!
+//! `W_l` is stored `inputs × outputs`, row-major. Every hidden neuron `j` of layer `l` is a
+//! population with mass `m_l[j]`; `∂L/∂m_l[j] = Σ_batch ∂L/∂h · a` (the batch mean of the
+//! per-sample terms, since `L` is the mean).
+
+use crate::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
+use crate::error::KernelError;
+use crate::gemm::{gemm_nn, gemm_nt, gemm_tn, packed_len};
+use crate::loss::{argmax_rows, softmax_cross_entropy};
+use crate::rng::Xoshiro128;
+
+/// PRNG stream of weight initialisation.
+pub const STREAM_INIT: u64 = 1;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layer {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub weights: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mlp {
+    /// `[inputs, hidden…, classes]`.
+    pub sizes: Vec<usize>,
+    pub layers: Vec<Layer>,
+    /// One mass vector per hidden layer.
+    pub masses: Vec<Vec<f32>>,
+}
+
+impl Mlp {
+    /// He-uniform weights `U(−√(6/fan_in), √(6/fan_in))` drawn from stream [`STREAM_INIT`] of
+    /// `seed`, layer by layer in row-major order; biases 0; every mass `initial_mass`.
+    pub fn new(sizes: &[usize], seed: u64, initial_mass: f32) -> Result<Mlp, KernelError> {
+        if sizes.len() < 2 || sizes.iter().any(|&s| s == 0) {
+            return Err(KernelError::Invalid(format!(
+                "layer sizes must be at least [inputs, classes], all positive; got {sizes:?}"
+            )));
+        }
+        let mut rng = Xoshiro128::new(seed, STREAM_INIT);
+        let layers = sizes
+            .windows(2)
+            .map(|w| {
+                let bound = (6.0f32 / w[0] as f32).sqrt();
+                let mut weights = vec![0.0; w[0] * w[1]];
+                rng.fill_uniform(&mut weights, -bound, bound);
+                Layer { inputs: w[0], outputs: w[1], weights, bias: vec![0.0; w[1]] }
+            })
+            .collect();
+        let masses = sizes[1..sizes.len() - 1].iter().map(|&n| vec![initial_mass; n]).collect();
+        Ok(Mlp { sizes: sizes.to_vec(), layers, masses })
+    }
+
+    pub fn inputs(&self) -> usize {
+        self.sizes[0]
+    }
+    pub fn classes(&self) -> usize {
+        *self.sizes.last().unwrap()
+    }
+    pub fn hidden(&self) -> usize {
+        self.masses.len()
+    }
+
+    /// Every trainable tensor and mass vector in the documented order: per layer W, b, then
+    /// (hidden layers) m. Used for flat export/import and for the gradient check.
+    pub fn tensors(&self) -> Vec<&[f32]> {
+        let mut out: Vec<&[f32]> = Vec::new();
+        for (l, layer) in self.layers.iter().enumerate() {
+            out.push(&layer.weights);
+            out.push(&layer.bias);
+            if let Some(m) = self.masses.get(l) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    pub fn tensors_mut(&mut self) -> Vec<&mut [f32]> {
+        let mut out: Vec<&mut [f32]> = Vec::new();
+        let mut masses = self.masses.iter_mut();
+        for layer in self.layers.iter_mut() {
+            out.push(&mut layer.weights);
+            out.push(&mut layer.bias);
+            if let Some(m) = masses.next() {
+                out.push(m);
+            }
+        }
+        out
+    }
+}
+
+/// Gradients with the model's shapes.
+#[derive(Clone, Debug)]
+pub struct Gradients {
+    pub weights: Vec<Vec<f32>>,
+    pub bias: Vec<Vec<f32>>,
+    pub masses: Vec<Vec<f32>>,
+}
+
+impl Gradients {
+    pub fn zeros(model: &Mlp) -> Gradients {
+        Gradients {
+            weights: model.layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
+            bias: model.layers.iter().map(|l| vec![0.0; l.bias.len()]).collect(),
+            masses: model.masses.iter().map(|m| vec![0.0; m.len()]).collect(),
+        }
+    }
+
+    /// Flattened in the order of [`Mlp::tensors`].
+    pub fn flatten(&self) -> Vec<f32> {
+        let mut out = Vec::new();
+        for l in 0..self.weights.len() {
+            out.extend_from_slice(&self.weights[l]);
+            out.extend_from_slice(&self.bias[l]);
+            if let Some(m) = self.masses.get(l) {
+                out.extend_from_slice(m);
+            }
+        }
+        out
+    }
+}
+
+/// Buffers for forward and backward passes of up to `max_rows` rows, allocated once.
+pub struct Workspace {
+    pub max_rows: usize,
+    /// The batch as f32 in `[0, 1]`.
+    pub input: Vec<f32>,
+    /// Per hidden layer: `a_l` (post-ReLU, pre-mass) and `h_l = m_l ⊙ a_l`.
+    pub activations: Vec<Vec<f32>>,
+    pub outputs: Vec<Vec<f32>>,
+    pub logits: Vec<f32>,
+    /// Two buffers for `δ` that trade places going down the layers.
+    pub delta: Vec<f32>,
+    pub delta_below: Vec<f32>,
+    pub packed: Vec<f32>,
+    pub predictions: Vec<u32>,
+}
+
+impl Workspace {
+    pub fn new(model: &Mlp, max_rows: usize) -> Workspace {
+        let widest = *model.sizes.iter().max().unwrap();
+        let packed = model.layers.iter().map(|l| packed_len(l.outputs, l.inputs).max(packed_len(l.inputs, l.outputs)))
+            .chain(std::iter::once(packed_len(widest, max_rows)))
+            .max()
+            .unwrap();
+        Workspace {
+            max_rows,
+            input: vec![0.0; max_rows * model.inputs()],
+            activations: model.sizes[1..model.sizes.len() - 1].iter().map(|&n| vec![0.0; max_rows * n]).collect(),
+            outputs: model.sizes[1..model.sizes.len() - 1].iter().map(|&n| vec![0.0; max_rows * n]).collect(),
+            logits: vec![0.0; max_rows * model.classes()],
+            delta: vec![0.0; max_rows * widest],
+            delta_below: vec![0.0; max_rows * widest],
+            packed: vec![0.0; packed],
+            predictions: vec![0; max_rows],
+        }
+    }
+
+    /// Copies rows `indices` of a byte image set into `input`, scaled to `[0, 1]`.
+    pub fn gather(&mut self, images: &[u8], cols: usize, indices: &[u32]) -> Result<(), KernelError> {
+        for (r, &idx) in indices.iter().enumerate() {
+            let at = idx as usize * cols;
+            bytes_to_unit(&images[at..at + cols], &mut self.input[r * cols..(r + 1) * cols])?;
+        }
+        Ok(())
+    }
+}
+
+fn check_rows(ws: &Workspace, rows: usize) -> Result<(), KernelError> {
+    if rows > ws.max_rows {
+        return Err(KernelError::Invalid(format!("{rows} rows exceed the workspace's {}", ws.max_rows)));
+    }
+    Ok(())
+}
+
+/// Forward pass of `rows` rows of `ws.input`; leaves the logits in `ws.logits[..rows·classes]`.
+pub fn forward(model: &Mlp, ws: &mut Workspace, rows: usize) -> Result<(), KernelError> {
+    check_rows(ws, rows)?;
+    let hidden = model.hidden();
+    for (l, layer) in model.layers.iter().enumerate() {
+        let (inp, out) = (layer.inputs, layer.outputs);
+        let input: &[f32] = if l == 0 { &ws.input[..rows * inp] } else { &ws.outputs[l - 1][..rows * inp] };
+        if l < hidden {
+            let z = &mut ws.activations[l][..rows * out];
+            gemm_nn(rows, out, inp, input, &layer.weights, z, false, &mut ws.packed)?;
+            bias_relu_mass(rows, out, z, &mut ws.outputs[l][..rows * out], &layer.bias, &model.masses[l])?;
+        } else {
+            let logits = &mut ws.logits[..rows * out];
+            gemm_nn(rows, out, inp, input, &layer.weights, logits, false, &mut ws.packed)?;
+            bias_add(rows, out, logits, &layer.bias)?;
+        }
+    }
+    Ok(())
+}
+
+/// Forward and backward of one batch (already in `ws.input`): fills `grads` and returns the
+/// mean loss.
+pub fn forward_backward(
+    model: &Mlp,
+    ws: &mut Workspace,
+    labels: &[u8],
+    grads: &mut Gradients,
+) -> Result<f64, KernelError> {
+    let rows = labels.len();
+    forward(model, ws, rows)?;
+    let classes = model.classes();
+    let loss = softmax_cross_entropy(rows, classes, &ws.logits[..rows * classes], labels, &mut ws.delta[..rows * classes])?;
+    for l in (0..model.layers.len()).rev() {
+        let layer = &model.layers[l];
+        let (inp, out) = (layer.inputs, layer.outputs);
+        let input: &[f32] = if l == 0 { &ws.input[..rows * inp] } else { &ws.outputs[l - 1][..rows * inp] };
+        let delta = &ws.delta[..rows * out];
+        gemm_tn(inp, out, rows, input, delta, &mut grads.weights[l], false, &mut ws.packed)?;
+        column_sums(rows, out, delta, &mut grads.bias[l], false)?;
+        if l > 0 {
+            // ∂L/∂h_{l−1} = δ_l W_lᵀ, then through the masses and the ReLU.
+            let below = &mut ws.delta_below[..rows * inp];
+            gemm_nt(rows, inp, out, delta, &layer.weights, below, false, &mut ws.packed)?;
+            mass_relu_backward(rows, inp, below, &ws.activations[l - 1][..rows * inp], &model.masses[l - 1], &mut grads.masses[l - 1])?;
+            std::mem::swap(&mut ws.delta, &mut ws.delta_below);
+        }
+    }
+    Ok(loss)
+}
+
+/// Loss, accuracy and confusion matrix of a byte dataset, evaluated in chunks of `ws.max_rows`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    pub loss: f64,
+    pub correct: u64,
+    pub rows: u64,
+    /// `classes × classes`, row = true label, column = prediction.
+    pub confusion: Vec<u32>,
+}
+
+pub fn evaluate(model: &Mlp, ws: &mut Workspace, images: &[u8], labels: &[u8]) -> Result<Evaluation, KernelError> {
+    let (cols, classes, rows) = (model.inputs(), model.classes(), labels.len());
+    let mut confusion = vec![0u32; classes * classes];
+    let (mut loss_sum, mut correct) = (0.0f64, 0u64);
+    let mut start = 0;
+    let indices: Vec<u32> = (0..ws.max_rows as u32).collect();
+    while start < rows {
+        let n = (rows - start).min(ws.max_rows);
+        ws.gather(&images[start * cols..(start + n) * cols], cols, &indices[..n])?;
+        forward(model, ws, n)?;
+        let chunk = &labels[start..start + n];
+        let mean = softmax_cross_entropy(n, classes, &ws.logits[..n * classes], chunk, &mut ws.delta[..n * classes])?;
+        loss_sum += mean * n as f64;
+        argmax_rows(n, classes, &ws.logits[..n * classes], &mut ws.predictions[..n])?;
+        for (p, &y) in ws.predictions[..n].iter().zip(chunk) {
+            confusion[y as usize * classes + *p as usize] += 1;
+            correct += (*p == y as u32) as u64;
+        }
+        start += n;
+    }
+    Ok(Evaluation { loss: if rows == 0 { 0.0 } else { loss_sum / rows as f64 }, correct, rows: rows as u64, confusion })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// f64 loss of the model on a batch of f32 inputs, for finite differences.
+    fn loss64(model: &Mlp, x: &[f32], labels: &[u8]) -> f64 {
+        let rows = labels.len();
+        let mut h: Vec<f64> = x.iter().map(|&v| v as f64).collect();
+        for (l, layer) in model.layers.iter().enumerate() {
+            let mut z = vec![0.0f64; rows * layer.outputs];
+            for r in 0..rows {
+                for j in 0..layer.outputs {
+                    let mut s = layer.bias[j] as f64;
+                    for i in 0..layer.inputs {
+                        s += h[r * layer.inputs + i] * layer.weights[i * layer.outputs + j] as f64;
+                    }
+                    z[r * layer.outputs + j] = if l < model.hidden() { s.max(0.0) * model.masses[l][j] as f64 } else { s };
+                }
+            }
+            h = z;
+        }
+        let c = model.classes();
+        (0..rows)
+            .map(|r| {
+                let z = &h[r * c..(r + 1) * c];
+                let mu = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let s: f64 = z.iter().map(|v| (v - mu).exp()).sum();
+                s.ln() - (z[labels[r] as usize] - mu)
+            })
+            .sum::<f64>()
+            / rows as f64
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        let mut model = Mlp::new(&[5, 7, 4, 3], 3, 1.0).unwrap();
+        let mut rng = Xoshiro128::new(1, 9);
+        for m in model.masses.iter_mut() {
+            rng.fill_uniform(m, 0.3, 1.5);
+        }
+        for layer in model.layers.iter_mut() {
+            rng.fill_uniform(&mut layer.bias, -0.2, 0.2);
+        }
+        let rows = 6;
+        let mut ws = Workspace::new(&model, rows);
+        rng.fill_uniform(&mut ws.input[..rows * 5], 0.0, 1.0);
+        let x = ws.input.clone();
+        let labels: Vec<u8> = (0..rows).map(|r| (r % 3) as u8).collect();
+        let mut grads = Gradients::zeros(&model);
+        forward_backward(&model, &mut ws, &labels, &mut grads).unwrap();
+        let analytic = grads.flatten();
+        let mut k = 0;
+        let h = 1e-3f32;
+        for t in 0..model.tensors().len() {
+            for i in 0..model.tensors()[t].len() {
+                let orig = model.tensors()[t][i];
+                model.tensors_mut()[t][i] = orig + h;
+                let up = loss64(&model, &x, &labels);
+                model.tensors_mut()[t][i] = orig - h;
+                let down = loss64(&model, &x, &labels);
+                model.tensors_mut()[t][i] = orig;
+                let numeric = (up - down) / (2.0 * h as f64);
+                let got = analytic[k] as f64;
+                assert!((got - numeric).abs() <= 2e-3 * (1.0 + numeric.abs()), "tensor {t} index {i}: {got} vs {numeric}");
+                k += 1;
+            }
+        }
+        assert_eq!(k, analytic.len());
+    }
+}

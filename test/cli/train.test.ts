@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { tempDir, writeIdxDataset } from '../helpers/idx.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs the CLI from source (tsx), as a user would run `npx evoprune …`. */
+export function cli(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('evoprune train', () => {
+  it('trains on an IDX folder and prints one JSON object as the last line', () => {
+    const dir = tempDir();
+    writeIdxDataset(dir, 60);
+    const r = cli(['train', '--dataset', `idx:${dir}`, '--hidden', '8', '--epochs', '2', '--batch', '16', '--lr', '0.1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const last = r.stdout.trim().split('\n').pop()!;
+    const summary = JSON.parse(last);
+    expect(summary.epochs).toBe(2);
+    expect(summary.stateHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(summary.alive).toEqual([8]);
+    expect(summary.sparsity).toBe(0);
+    for (const key of ['testAccuracy', 'samplesPerSecond', 'sizes', 'history']) expect(summary).toHaveProperty(key);
+    expect(r.stderr).toMatch(/epoch 2: train loss/);
+  });
+
+  it('exits 2 with the field, value and allowed values on bad input', () => {
+    const r = cli(['train', '--optimizer', 'sgdd', '--hidden', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('optimizer: "sgdd" is not one of sgd, adam');
+    expect(r.stderr).toContain('hidden.0: 0 is too small');
+    const bad = cli(['train', '--lr', 'fast']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--lr expects a number, got "fast"');
+  });
+
+  it('exits 1 naming the problem when the data cannot be read', () => {
+    const r = cli(['train', '--dataset', 'idx:/no/such/folder']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('folder /no/such/folder does not exist');
+  });
+});
