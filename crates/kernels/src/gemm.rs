@@ -32,64 +32,133 @@ pub const fn packed_len(n: usize, k: usize) -> usize {
     n * k
 }
 
+/// Which operands a product reads transposed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `C (m×n) (+)= A (m×k) · B (k×n)`.
+    NN,
+    /// `C (m×n) (+)= Aᵀ · B`, `A` stored `k×m` and `B` `k×n` (weight gradients: `Xᵀ·δ`).
+    TN,
+    /// `C (m×n) (+)= A · Bᵀ`, `A` `m×k` and `B` stored `n×k` (input gradients: `δ·Wᵀ`).
+    NT,
+}
+
+impl Op {
+    /// Checks the operand lengths and returns how A and B are addressed.
+    fn layout(self, m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &[f32]) -> Result<(Strides, Strides), KernelError> {
+        let [name_a, name_b, name_c] = match self {
+            Op::NN => ["gemm_nn: A", "gemm_nn: B", "gemm_nn: C"],
+            Op::TN => ["gemm_tn: A", "gemm_tn: B", "gemm_tn: C"],
+            Op::NT => ["gemm_nt: A", "gemm_nt: B", "gemm_nt: C"],
+        };
+        check_len(name_a, a.len(), m * k)?;
+        check_len(name_b, b.len(), k * n)?;
+        check_len(name_c, c.len(), m * n)?;
+        Ok(match self {
+            Op::NN => (Strides { row_stride: k, col_stride: 1 }, Strides { row_stride: n, col_stride: 1 }),
+            Op::TN => (Strides { row_stride: 1, col_stride: m }, Strides { row_stride: n, col_stride: 1 }),
+            Op::NT => (Strides { row_stride: k, col_stride: 1 }, Strides { row_stride: 1, col_stride: k }),
+        })
+    }
+}
+
+/// `C (+)= op(A)·op(B)` in the order of the module doc.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm(
+    op: Op,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    accumulate: bool,
+    packed: &mut [f32],
+) -> Result<(), KernelError> {
+    let (left, right) = op.layout(m, n, k, a, b, c)?;
+    product(m, n, k, a, left, b, right, c, accumulate, packed, None)
+}
+
+/// The same product as [`gemm`], skipping every term whose A element is exactly zero: worth it
+/// when A is mostly zeros (input pixels, ReLU outputs, extinct populations).
+///
+/// For finite B the result is bit-identical to [`gemm`]: a skipped term `0 · b` is `±0`, and
+/// adding `±0` to a partial sum that started at `+0.0` never changes it (round-to-nearest never
+/// produces `−0` from a sum that is not all `−0`). So callers may pick either path freely.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_skip_zeros(
+    op: Op,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    accumulate: bool,
+    packed: &mut [f32],
+    terms: &mut NonzeroTerms,
+) -> Result<(), KernelError> {
+    let (left, right) = op.layout(m, n, k, a, b, c)?;
+    product(m, n, k, a, left, b, right, c, accumulate, packed, Some(terms))
+}
+
 /// `C (m×n) (+)= A (m×k) · B (k×n)`.
 #[allow(clippy::too_many_arguments)]
-pub fn gemm_nn(
-    m: usize,
-    n: usize,
-    k: usize,
-    a: &[f32],
-    b: &[f32],
-    c: &mut [f32],
-    accumulate: bool,
-    packed: &mut [f32],
-) -> Result<(), KernelError> {
-    check_len("gemm_nn: A", a.len(), m * k)?;
-    check_len("gemm_nn: B", b.len(), k * n)?;
-    check_len("gemm_nn: C", c.len(), m * n)?;
-    let left = Strides { row_stride: k, col_stride: 1 };
-    let right = Strides { row_stride: n, col_stride: 1 };
-    product(m, n, k, a, left, b, right, c, accumulate, packed)
+pub fn gemm_nn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool, packed: &mut [f32]) -> Result<(), KernelError> {
+    gemm(Op::NN, m, n, k, a, b, c, accumulate, packed)
 }
 
-/// `C (m×n) (+)= Aᵀ · B` where `A` is stored `k×m` and `B` is `k×n` (weight gradients: `Xᵀ·δ`).
+/// `C (m×n) (+)= Aᵀ · B` where `A` is stored `k×m` and `B` is `k×n`.
 #[allow(clippy::too_many_arguments)]
-pub fn gemm_tn(
-    m: usize,
-    n: usize,
-    k: usize,
-    a: &[f32],
-    b: &[f32],
-    c: &mut [f32],
-    accumulate: bool,
-    packed: &mut [f32],
-) -> Result<(), KernelError> {
-    check_len("gemm_tn: A", a.len(), k * m)?;
-    check_len("gemm_tn: B", b.len(), k * n)?;
-    check_len("gemm_tn: C", c.len(), m * n)?;
-    let left = Strides { row_stride: 1, col_stride: m };
-    let right = Strides { row_stride: n, col_stride: 1 };
-    product(m, n, k, a, left, b, right, c, accumulate, packed)
+pub fn gemm_tn(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool, packed: &mut [f32]) -> Result<(), KernelError> {
+    gemm(Op::TN, m, n, k, a, b, c, accumulate, packed)
 }
 
-/// `C (m×n) (+)= A · Bᵀ` where `A` is `m×k` and `B` is stored `n×k` (input gradients: `δ·Wᵀ`).
+/// `C (m×n) (+)= A · Bᵀ` where `A` is `m×k` and `B` is stored `n×k`.
 #[allow(clippy::too_many_arguments)]
-pub fn gemm_nt(
-    m: usize,
-    n: usize,
-    k: usize,
-    a: &[f32],
-    b: &[f32],
-    c: &mut [f32],
-    accumulate: bool,
-    packed: &mut [f32],
-) -> Result<(), KernelError> {
-    check_len("gemm_nt: A", a.len(), m * k)?;
-    check_len("gemm_nt: B", b.len(), n * k)?;
-    check_len("gemm_nt: C", c.len(), m * n)?;
-    let left = Strides { row_stride: k, col_stride: 1 };
-    let right = Strides { row_stride: 1, col_stride: k };
-    product(m, n, k, a, left, b, right, c, accumulate, packed)
+pub fn gemm_nt(m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], accumulate: bool, packed: &mut [f32]) -> Result<(), KernelError> {
+    gemm(Op::NT, m, n, k, a, b, c, accumulate, packed)
+}
+
+/// Per row of op(A), its nonzero terms `(p, A[i][p])` in increasing `p` (CSR), rebuilt by every
+/// [`gemm_skip_zeros`] call; kept by the caller so its buffers are allocated once.
+#[derive(Default, Clone, Debug)]
+pub struct NonzeroTerms {
+    offsets: Vec<u32>,
+    index: Vec<u32>,
+    value: Vec<f32>,
+}
+
+impl NonzeroTerms {
+    fn build(&mut self, m: usize, k: usize, a: &[f32], left: Strides) {
+        self.offsets.clear();
+        self.index.clear();
+        self.value.clear();
+        self.offsets.push(0);
+        for i in 0..m {
+            for p in 0..k {
+                let v = a[i * left.row_stride + p * left.col_stride];
+                if v != 0.0 {
+                    self.index.push(p as u32);
+                    self.value.push(v);
+                }
+            }
+            self.offsets.push(self.index.len() as u32);
+        }
+    }
+
+    fn row(&self, i: usize) -> (&[u32], &[f32]) {
+        let (from, to) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+        (&self.index[from..to], &self.value[from..to])
+    }
+}
+
+/// Fraction of nonzero values in `x` (1 for an empty slice).
+pub fn density(x: &[f32]) -> f32 {
+    if x.is_empty() {
+        return 1.0;
+    }
+    x.iter().filter(|&&v| v != 0.0).count() as f32 / x.len() as f32
 }
 
 /// Widths of the column groups B is packed in: 8-column panels, then 4-column panels, then
@@ -129,6 +198,7 @@ fn product(
     c: &mut [f32],
     accumulate: bool,
     packed: &mut [f32],
+    terms: Option<&mut NonzeroTerms>,
 ) -> Result<(), KernelError> {
     if packed.len() < packed_len(n, k) {
         return Err(KernelError::Shape { what: "gemm: packing workspace", expected: packed_len(n, k), actual: packed.len() });
@@ -137,6 +207,25 @@ fn product(
         return Ok(());
     }
     pack(n, k, b, right, packed);
+    if let Some(terms) = terms {
+        terms.build(m, k, a, left);
+        let terms = &*terms;
+        column_groups(n, k, |j, width, offset| {
+            let panel = &packed[offset..offset + k * width];
+            for i in 0..m {
+                let (index, value) = terms.row(i);
+                let out = &mut c[i * n + j..i * n + j + width];
+                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+                // SAFETY: every index is < k and the panel holds k·width floats; `out` has width.
+                unsafe {
+                    simd::sparse_row(index, value, panel, width, out, accumulate)
+                }
+                #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+                scalar_sparse_row(index, value, panel, width, out, accumulate)
+            }
+        });
+        return Ok(());
+    }
     column_groups(n, k, |j, width, offset| {
         let panel = &packed[offset..offset + k * width];
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -149,6 +238,18 @@ fn product(
         scalar_panel(m, n, k, a, left, panel, width, c, accumulate, j)
     });
     Ok(())
+}
+
+/// One row of C over one panel from the nonzero terms of that row of A, in increasing `p`.
+#[allow(dead_code)]
+fn scalar_sparse_row(index: &[u32], value: &[f32], panel: &[f32], width: usize, out: &mut [f32], accumulate: bool) {
+    for (w, o) in out.iter_mut().enumerate() {
+        let mut s = 0.0f32;
+        for (&p, &v) in index.iter().zip(value) {
+            s += v * panel[p as usize * width + w];
+        }
+        *o = if accumulate { *o + s } else { s };
+    }
 }
 
 /// The reference order of the module doc for the columns `j..j+width` of C.
@@ -213,6 +314,32 @@ mod simd {
                     *out = if accumulate { *out + s } else { s };
                 }
             }
+        }
+    }
+
+    /// One row of C over one panel from that row's nonzero terms of A (see `sparse_row`).
+    pub(super) unsafe fn sparse_row(index: &[u32], value: &[f32], panel: &[f32], width: usize, out: &mut [f32], accumulate: bool) {
+        match width {
+            PANEL => sparse_row_vectors::<{ PANEL / 4 }>(index, value, panel.as_ptr(), out, accumulate),
+            4 => sparse_row_vectors::<1>(index, value, panel.as_ptr(), out, accumulate),
+            _ => super::scalar_sparse_row(index, value, panel, width, out, accumulate),
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn sparse_row_vectors<const V: usize>(index: &[u32], value: &[f32], panel: *const f32, out: &mut [f32], accumulate: bool) {
+        let mut acc = [f32x4_splat(0.0); V];
+        for (&p, &v) in index.iter().zip(value) {
+            let av = f32x4_splat(v);
+            let row = panel.add(p as usize * 4 * V);
+            for (u, lane) in acc.iter_mut().enumerate() {
+                *lane = f32x4_add(*lane, f32x4_mul(av, v128_load(row.add(4 * u) as *const v128)));
+            }
+        }
+        for (u, lane) in acc.iter().enumerate() {
+            let at = out.as_mut_ptr().add(4 * u) as *mut v128;
+            let value = if accumulate { f32x4_add(v128_load(at), *lane) } else { *lane };
+            v128_store(at, value);
         }
     }
 
@@ -368,6 +495,33 @@ mod tests {
             }
         }
         assert_eq!(fast.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), slow.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn skipping_zeros_gives_the_same_bits() {
+        for &(m, n, k) in &SIZES {
+            for op in [Op::NN, Op::TN, Op::NT] {
+                // About 70 % exact zeros in A, like MNIST pixels or ReLU outputs.
+                let mut a = random(m * k, 11);
+                for (i, x) in a.iter_mut().enumerate() {
+                    if (i * 7919) % 10 < 7 {
+                        *x = 0.0;
+                    }
+                }
+                let b = random(k * n, 12);
+                let c0 = random(m * n, 13);
+                let mut packed = vec![0.0; packed_len(n, k)];
+                let mut terms = NonzeroTerms::default();
+                for accumulate in [false, true] {
+                    let (mut dense, mut sparse) = (c0.clone(), c0.clone());
+                    gemm(op, m, n, k, &a, &b, &mut dense, accumulate, &mut packed).unwrap();
+                    gemm_skip_zeros(op, m, n, k, &a, &b, &mut sparse, accumulate, &mut packed, &mut terms).unwrap();
+                    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&dense), bits(&sparse), "{op:?} {m}x{n}x{k}");
+                }
+            }
+        }
+        assert_eq!(density(&[0.0, 1.0, 0.0, -2.0]), 0.5);
     }
 
     #[test]
