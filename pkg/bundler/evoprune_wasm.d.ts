@@ -20,6 +20,44 @@ export class F32Buffer {
     ptr(): number;
 }
 
+export class Model {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Living populations per hidden layer.
+     */
+    alive(): Uint32Array;
+    /**
+     * The physically smaller plain MLP (extinct/pruned populations removed, masses folded).
+     */
+    compact(): Model;
+    /**
+     * `[loss, correct, rows, …confusion]` on byte images.
+     */
+    evaluate(images: Uint8Array | number[], labels: Uint8Array | number[]): Float64Array;
+    /**
+     * Reads bytes written by `to_bytes`.
+     */
+    static from_bytes(bytes: Uint8Array | number[]): Model;
+    /**
+     * Runs the forward pass over `rows` images in batches of `batch` (at most 256) and returns
+     * the sum of all logits: for timing inference without copying results out.
+     */
+    infer(images: Uint8Array | number[], rows: number, batch: number): number;
+    /**
+     * Logits of `rows` byte images (`rows × classes`).
+     */
+    logits(images: Uint8Array | number[], rows: number): Float32Array;
+    masses(layer: number): Float32Array;
+    parameter_count(): number;
+    /**
+     * `[inputs, hidden…, classes]`.
+     */
+    sizes(): Uint32Array;
+    to_bytes(): Uint8Array;
+}
+
 export class Trainer {
     free(): void;
     [Symbol.dispose](): void;
@@ -35,6 +73,10 @@ export class Trainer {
      */
     evaluate(split: string): Float64Array;
     /**
+     * The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
+     */
+    fitness(layer: number): Float32Array;
+    /**
      * `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.
      */
     gradients(images: Uint8Array | number[], labels: Uint8Array | number[]): Float32Array;
@@ -43,6 +85,10 @@ export class Trainer {
      * Masses of hidden layer `layer`.
      */
     masses(layer: number): Float32Array;
+    /**
+     * A copy of the current model.
+     */
+    model(): Model;
     /**
      * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
      * { kind: "adam", lr, beta1, beta2, eps }, schedule?: { kind: "constant" } |
@@ -53,6 +99,15 @@ export class Trainer {
      * Per layer W (inputs × outputs, row-major), b, then m for hidden layers.
      */
     parameters(): Float32Array;
+    /**
+     * Participation variables of hidden layer `layer` (empty unless tracked).
+     */
+    participation(layer: number): Float32Array;
+    /**
+     * The current model with `fraction` of its hidden populations removed (mass set to 0),
+     * ranked by `score` (mass, magnitude, random, participation) globally or per layer.
+     */
+    pruned(score: string, fraction: number, scope: string): Model;
     /**
      * Trains up to `max_batches` batches, stopping at the end of an epoch; returns how many ran.
      */
@@ -74,6 +129,12 @@ export class Trainer {
 export function bias_add(rows: number, cols: number, x: F32Buffer, bias: F32Buffer): void;
 
 export function column_sums(rows: number, cols: number, x: F32Buffer, out: F32Buffer, accumulate: boolean): void;
+
+/**
+ * One evolution step of a single layer, for tests and tools: `config` is the `evolution` JSON of
+ * the trainer; returns `[…masses, …smoothed F, …standardised F̃]` after optimizer step `step`.
+ */
+export function evolution_step(config: string, step: number, masses: Float32Array | number[], mass_grads: Float32Array | number[], smoothed: Float32Array | number[]): Float32Array;
 
 /**
  * Which operand a product reads transposed: `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ).

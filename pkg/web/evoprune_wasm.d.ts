@@ -20,6 +20,44 @@ export class F32Buffer {
     ptr(): number;
 }
 
+export class Model {
+    private constructor();
+    free(): void;
+    [Symbol.dispose](): void;
+    /**
+     * Living populations per hidden layer.
+     */
+    alive(): Uint32Array;
+    /**
+     * The physically smaller plain MLP (extinct/pruned populations removed, masses folded).
+     */
+    compact(): Model;
+    /**
+     * `[loss, correct, rows, …confusion]` on byte images.
+     */
+    evaluate(images: Uint8Array | number[], labels: Uint8Array | number[]): Float64Array;
+    /**
+     * Reads bytes written by `to_bytes`.
+     */
+    static from_bytes(bytes: Uint8Array | number[]): Model;
+    /**
+     * Runs the forward pass over `rows` images in batches of `batch` (at most 256) and returns
+     * the sum of all logits: for timing inference without copying results out.
+     */
+    infer(images: Uint8Array | number[], rows: number, batch: number): number;
+    /**
+     * Logits of `rows` byte images (`rows × classes`).
+     */
+    logits(images: Uint8Array | number[], rows: number): Float32Array;
+    masses(layer: number): Float32Array;
+    parameter_count(): number;
+    /**
+     * `[inputs, hidden…, classes]`.
+     */
+    sizes(): Uint32Array;
+    to_bytes(): Uint8Array;
+}
+
 export class Trainer {
     free(): void;
     [Symbol.dispose](): void;
@@ -35,6 +73,10 @@ export class Trainer {
      */
     evaluate(split: string): Float64Array;
     /**
+     * The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
+     */
+    fitness(layer: number): Float32Array;
+    /**
      * `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.
      */
     gradients(images: Uint8Array | number[], labels: Uint8Array | number[]): Float32Array;
@@ -43,6 +85,10 @@ export class Trainer {
      * Masses of hidden layer `layer`.
      */
     masses(layer: number): Float32Array;
+    /**
+     * A copy of the current model.
+     */
+    model(): Model;
     /**
      * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
      * { kind: "adam", lr, beta1, beta2, eps }, schedule?: { kind: "constant" } |
@@ -53,6 +99,15 @@ export class Trainer {
      * Per layer W (inputs × outputs, row-major), b, then m for hidden layers.
      */
     parameters(): Float32Array;
+    /**
+     * Participation variables of hidden layer `layer` (empty unless tracked).
+     */
+    participation(layer: number): Float32Array;
+    /**
+     * The current model with `fraction` of its hidden populations removed (mass set to 0),
+     * ranked by `score` (mass, magnitude, random, participation) globally or per layer.
+     */
+    pruned(score: string, fraction: number, scope: string): Model;
     /**
      * Trains up to `max_batches` batches, stopping at the end of an epoch; returns how many ran.
      */
@@ -74,6 +129,12 @@ export class Trainer {
 export function bias_add(rows: number, cols: number, x: F32Buffer, bias: F32Buffer): void;
 
 export function column_sums(rows: number, cols: number, x: F32Buffer, out: F32Buffer, accumulate: boolean): void;
+
+/**
+ * One evolution step of a single layer, for tests and tools: `config` is the `evolution` JSON of
+ * the trainer; returns `[…masses, …smoothed F, …standardised F̃]` after optimizer step `step`.
+ */
+export function evolution_step(config: string, step: number, masses: Float32Array | number[], mass_grads: Float32Array | number[], smoothed: Float32Array | number[]): Float32Array;
 
 /**
  * Which operand a product reads transposed: `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ).
@@ -99,15 +160,27 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly __wbg_f32buffer_free: (a: number, b: number) => void;
+    readonly __wbg_model_free: (a: number, b: number) => void;
     readonly __wbg_trainer_free: (a: number, b: number) => void;
     readonly bias_add: (a: number, b: number, c: number, d: number) => [number, number];
     readonly column_sums: (a: number, b: number, c: number, d: number, e: number) => [number, number];
+    readonly evolution_step: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number, number, number];
     readonly f32buffer_fill_uniform: (a: number, b: bigint, c: bigint, d: number, e: number) => void;
     readonly f32buffer_is_empty: (a: number) => number;
     readonly f32buffer_len: (a: number) => number;
     readonly f32buffer_new: (a: number) => number;
     readonly f32buffer_ptr: (a: number) => number;
     readonly gemm: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
+    readonly model_alive: (a: number) => [number, number];
+    readonly model_compact: (a: number) => [number, number, number];
+    readonly model_evaluate: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
+    readonly model_from_bytes: (a: number, b: number) => [number, number, number];
+    readonly model_infer: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+    readonly model_logits: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly model_masses: (a: number, b: number) => [number, number, number, number];
+    readonly model_parameter_count: (a: number) => number;
+    readonly model_sizes: (a: number) => [number, number];
+    readonly model_to_bytes: (a: number) => [number, number];
     readonly relu: (a: number) => void;
     readonly relu_backward: (a: number, b: number) => [number, number];
     readonly softmax_cross_entropy: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
@@ -116,11 +189,15 @@ export interface InitOutput {
     readonly trainer_cursor: (a: number) => number;
     readonly trainer_epoch: (a: number) => number;
     readonly trainer_evaluate: (a: number, b: number, c: number) => [number, number, number, number];
+    readonly trainer_fitness: (a: number, b: number) => [number, number, number, number];
     readonly trainer_gradients: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
     readonly trainer_load_state: (a: number, b: number, c: number) => [number, number];
     readonly trainer_masses: (a: number, b: number) => [number, number, number, number];
+    readonly trainer_model: (a: number) => number;
     readonly trainer_new: (a: number, b: number) => [number, number, number];
     readonly trainer_parameters: (a: number) => [number, number];
+    readonly trainer_participation: (a: number, b: number) => [number, number];
+    readonly trainer_pruned: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
     readonly trainer_run: (a: number, b: number) => [number, number, number];
     readonly trainer_set_data: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
     readonly trainer_set_parameters: (a: number, b: number, c: number) => [number, number];

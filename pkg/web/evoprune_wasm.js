@@ -58,6 +58,163 @@ export class F32Buffer {
 }
 if (Symbol.dispose) F32Buffer.prototype[Symbol.dispose] = F32Buffer.prototype.free;
 
+export class Model {
+    static __wrap(ptr) {
+        const obj = Object.create(Model.prototype);
+        obj.__wbg_ptr = ptr;
+        ModelFinalization.register(obj, obj.__wbg_ptr, obj);
+        return obj;
+    }
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        ModelFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_model_free(ptr, 0);
+    }
+    /**
+     * Living populations per hidden layer.
+     * @returns {Uint32Array}
+     */
+    alive() {
+        const ret = wasm.model_alive(this.__wbg_ptr);
+        var v1 = getArrayU32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v1;
+    }
+    /**
+     * The physically smaller plain MLP (extinct/pruned populations removed, masses folded).
+     * @returns {Model}
+     */
+    compact() {
+        const ret = wasm.model_compact(this.__wbg_ptr);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return Model.__wrap(ret[0]);
+    }
+    /**
+     * `[loss, correct, rows, …confusion]` on byte images.
+     * @param {Uint8Array | number[]} images
+     * @param {Uint8Array | number[]} labels
+     * @returns {Float64Array}
+     */
+    evaluate(images, labels) {
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passArray8ToWasm0(images, wasm.__wbindgen_malloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passArray8ToWasm0(labels, wasm.__wbindgen_malloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.model_evaluate(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+        if (ret[3]) {
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        var v3 = getArrayF64FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 8, 8);
+        return v3;
+    }
+    /**
+     * Reads bytes written by `to_bytes`.
+     * @param {Uint8Array | number[]} bytes
+     * @returns {Model}
+     */
+    static from_bytes(bytes) {
+        const ptr0 = passArray8ToWasm0(bytes, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.model_from_bytes(ptr0, len0);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return Model.__wrap(ret[0]);
+    }
+    /**
+     * Runs the forward pass over `rows` images in batches of `batch` (at most 256) and returns
+     * the sum of all logits: for timing inference without copying results out.
+     * @param {Uint8Array | number[]} images
+     * @param {number} rows
+     * @param {number} batch
+     * @returns {number}
+     */
+    infer(images, rows, batch) {
+        const val2 = +rows;
+        const val3 = +batch;
+        const ptr0 = passArray8ToWasm0(images, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.model_infer(this.__wbg_ptr, ptr0, len0, val2, val3);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0];
+    }
+    /**
+     * Logits of `rows` byte images (`rows × classes`).
+     * @param {Uint8Array | number[]} images
+     * @param {number} rows
+     * @returns {Float32Array}
+     */
+    logits(images, rows) {
+        const val2 = +rows;
+        const ptr0 = passArray8ToWasm0(images, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.model_logits(this.__wbg_ptr, ptr0, len0, val2);
+        if (ret[3]) {
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        var v3 = getArrayF32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v3;
+    }
+    /**
+     * @param {number} layer
+     * @returns {Float32Array}
+     */
+    masses(layer) {
+        const ret = wasm.model_masses(this.__wbg_ptr, layer);
+        if (ret[3]) {
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        var v1 = getArrayF32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v1;
+    }
+    /**
+     * @returns {number}
+     */
+    parameter_count() {
+        const ret = wasm.model_parameter_count(this.__wbg_ptr);
+        return ret >>> 0;
+    }
+    /**
+     * `[inputs, hidden…, classes]`.
+     * @returns {Uint32Array}
+     */
+    sizes() {
+        const ret = wasm.model_sizes(this.__wbg_ptr);
+        var v1 = getArrayU32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v1;
+    }
+    /**
+     * @returns {Uint8Array}
+     */
+    to_bytes() {
+        const ret = wasm.model_to_bytes(this.__wbg_ptr);
+        var v1 = getArrayU8FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
+        return v1;
+    }
+}
+if (Symbol.dispose) Model.prototype[Symbol.dispose] = Model.prototype.free;
+
 export class Trainer {
     __destroy_into_raw() {
         const ptr = this.__wbg_ptr;
@@ -117,6 +274,20 @@ export class Trainer {
         return v2;
     }
     /**
+     * The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
+     * @param {number} layer
+     * @returns {Float32Array}
+     */
+    fitness(layer) {
+        const ret = wasm.trainer_fitness(this.__wbg_ptr, layer);
+        if (ret[3]) {
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        var v1 = getArrayF32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v1;
+    }
+    /**
      * `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.
      * @param {Uint8Array | number[]} images
      * @param {Uint8Array | number[]} labels
@@ -168,6 +339,14 @@ export class Trainer {
         return v1;
     }
     /**
+     * A copy of the current model.
+     * @returns {Model}
+     */
+    model() {
+        const ret = wasm.trainer_model(this.__wbg_ptr);
+        return Model.__wrap(ret);
+    }
+    /**
      * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
      * { kind: "adam", lr, beta1, beta2, eps }, schedule?: { kind: "constant" } |
      * { kind: "cosine", epochs }, initialMass? }`.
@@ -193,6 +372,44 @@ export class Trainer {
         var v1 = getArrayF32FromWasm0(ret[0], ret[1]).slice();
         wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
         return v1;
+    }
+    /**
+     * Participation variables of hidden layer `layer` (empty unless tracked).
+     * @param {number} layer
+     * @returns {Float32Array}
+     */
+    participation(layer) {
+        const ret = wasm.trainer_participation(this.__wbg_ptr, layer);
+        var v1 = getArrayF32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v1;
+    }
+    /**
+     * The current model with `fraction` of its hidden populations removed (mass set to 0),
+     * ranked by `score` (mass, magnitude, random, participation) globally or per layer.
+     * @param {string} score
+     * @param {number} fraction
+     * @param {string} scope
+     * @returns {Model}
+     */
+    pruned(score, fraction, scope) {
+        const val3 = +fraction;
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passStringToWasm0(score, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(scope, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.trainer_pruned(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return Model.__wrap(ret[0]);
     }
     /**
      * Trains up to `max_batches` batches, stopping at the end of an epoch; returns how many ran.
@@ -321,6 +538,44 @@ export function column_sums(rows, cols, x, out, accumulate) {
 }
 
 /**
+ * One evolution step of a single layer, for tests and tools: `config` is the `evolution` JSON of
+ * the trainer; returns `[…masses, …smoothed F, …standardised F̃]` after optimizer step `step`.
+ * @param {string} config
+ * @param {number} step
+ * @param {Float32Array | number[]} masses
+ * @param {Float32Array | number[]} mass_grads
+ * @param {Float32Array | number[]} smoothed
+ * @returns {Float32Array}
+ */
+export function evolution_step(config, step, masses, mass_grads, smoothed) {
+    const val5 = +step;
+    let ptr0, len0, ptr1, len1, ptr2, len2, ptr3, len3;
+    try {
+        ptr0 = passStringToWasm0(config, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len0 = WASM_VECTOR_LEN;
+        ptr1 = passArrayF32ToWasm0(masses, wasm.__wbindgen_malloc);
+        len1 = WASM_VECTOR_LEN;
+        ptr2 = passArrayF32ToWasm0(mass_grads, wasm.__wbindgen_malloc);
+        len2 = WASM_VECTOR_LEN;
+        ptr3 = passArrayF32ToWasm0(smoothed, wasm.__wbindgen_malloc);
+        len3 = WASM_VECTOR_LEN;
+    } catch (e) {
+        if (ptr3) { wasm.__wbindgen_free(ptr3, len3 * 4, 4); }
+        if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 4, 4); }
+        if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 4, 4); }
+        if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+        throw e;
+    }
+    const ret = wasm.evolution_step(ptr0, len0, val5, ptr1, len1, ptr2, len2, ptr3, len3);
+    if (ret[3]) {
+        throw takeFromExternrefTable0(ret[2]);
+    }
+    var v6 = getArrayF32FromWasm0(ret[0], ret[1]).slice();
+    wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+    return v6;
+}
+
+/**
  * Which operand a product reads transposed: `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ).
  * @param {string} op
  * @param {number} m
@@ -431,6 +686,9 @@ function __wbg_get_imports() {
 const F32BufferFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_f32buffer_free(ptr, 1));
+const ModelFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_model_free(ptr, 1));
 const TrainerFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_trainer_free(ptr, 1));

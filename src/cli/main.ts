@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/schema.js';
+import { registerReproduce } from './reproduce.js';
 import { registerTrain } from './train.js';
 
 /** Exit codes: 0 ok, 1 the run failed, 2 usage error (bad flag, bad config value). */
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerTrain(program);
+  registerReproduce(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DYNAMIC_NAMES, DYNAMICS, FITNESS_NAMES } from './dynamics.js';
+import { PRESETS } from './presets.js';
 
 /** A configuration value that is not allowed; the message names the field, value and rule. */
 export class ConfigError extends Error {
@@ -31,11 +33,37 @@ export const trainConfigSchema = z
     trainLimit: z.number().int().positive().optional(),
     /** Evaluate on the first N test images only. */
     testLimit: z.number().int().positive().optional(),
+    /** A named preset from src/config/presets.ts; explicit fields override it. */
+    preset: z.string().optional(),
+    /** Selection dynamics of the masses (`none`: dense baseline). */
+    dynamic: z.enum(DYNAMIC_NAMES).default('none'),
+    /** How fitness is read from ∂L/∂m. */
+    fitness: z.enum(FITNESS_NAMES).default('gradient'),
+    /** Selection strength η per mass update. */
+    eta: z.number().min(0).default(0.05),
+    /** Mutation rate μ (mutator). */
+    mu: z.number().min(0).default(0.05),
+    /** Fitness smoothing ρ. */
+    rho: z.number().min(0).lt(1).default(0.9),
+    /** Extinction threshold ε: a mass below it becomes 0 for good. */
+    epsilon: z.number().positive().default(1e-3),
+    /** Optimizer steps between mass updates. */
+    interval: z.number().int().positive().default(1),
+    /** Steps before the first mass update. */
+    warmup: z.number().int().min(0).default(0),
+    /** Scale η by the learning-rate schedule, so selection cools as learning does. */
+    anneal: z.boolean().default(true),
+    /** Initial mass (default: 1, or 0.9 for logistic). */
+    initialMass: z.number().positive().optional(),
+    /** Track the companion paper's participation variables (a pruning baseline score). */
+    participation: z.boolean().default(false),
+    /** Record masses, fitness and alive counts every N optimizer steps. */
+    telemetryEvery: z.number().int().positive().default(100),
   })
   .strict();
 
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
-export type TrainConfig = z.output<typeof trainConfigSchema> & { lr: number };
+export type TrainConfig = z.output<typeof trainConfigSchema> & { lr: number; initialMass: number };
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
   let at: unknown = input;
@@ -67,9 +95,22 @@ export function describeIssues(error: z.ZodError, input: unknown): string {
     .join('\n');
 }
 
-/** Validates and fills in defaults; throws ConfigError naming every bad field. */
+/**
+ * Validates and fills in defaults; throws ConfigError naming every bad field. A `preset` is
+ * applied first and the input's own fields override it.
+ */
 export function resolveTrainConfig(input: unknown): TrainConfig {
-  const parsed = trainConfigSchema.safeParse(input ?? {});
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, input));
-  return { ...parsed.data, lr: parsed.data.lr ?? DEFAULT_LR[parsed.data.optimizer] };
+  let merged = input ?? {};
+  const presetName = (merged as { preset?: unknown }).preset;
+  if (presetName !== undefined) {
+    const preset = typeof presetName === 'string' ? PRESETS[presetName] : undefined;
+    if (!preset) {
+      throw new ConfigError(`preset: ${JSON.stringify(presetName)} is not one of ${Object.keys(PRESETS).join(', ')}`);
+    }
+    merged = { ...preset.config, ...(merged as object) };
+  }
+  const parsed = trainConfigSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, merged));
+  const c = parsed.data;
+  return { ...c, lr: c.lr ?? DEFAULT_LR[c.optimizer], initialMass: c.initialMass ?? DYNAMICS[c.dynamic].initialMass };
 }

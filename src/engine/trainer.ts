@@ -1,4 +1,5 @@
 import type { WasmBindings } from './bindings.js';
+import { toEvaluation, WasmModel } from './model.js';
 
 export type WasmTrainerHandle = InstanceType<WasmBindings['Trainer']>;
 
@@ -12,6 +13,18 @@ export interface WasmTrainerConfig {
     | { kind: 'adam'; lr: number; beta1: number; beta2: number; eps: number; weightDecay?: number };
   schedule?: { kind: 'constant' } | { kind: 'cosine'; epochs: number };
   initialMass?: number;
+  evolution?: {
+    fitness: string;
+    dynamic: string;
+    eta: number;
+    mu: number;
+    rho: number;
+    epsilon: number;
+    interval: number;
+    warmup: number;
+    anneal?: boolean;
+  };
+  participation?: { alpha: number; beta: number; gamma: number; lr: number };
 }
 
 export interface Evaluation {
@@ -38,8 +51,15 @@ export class WasmTrainer {
     return this.config.sizes[this.config.sizes.length - 1]!;
   }
 
+  #trainRows = 0;
+
   setData(split: 'train' | 'test', images: Uint8Array, labels: Uint8Array, rows: number, cols: number): void {
     this.handle.set_data(split, images, labels, rows, cols);
+    if (split === 'train') this.#trainRows = rows;
+  }
+
+  get trainRows(): number {
+    return this.#trainRows;
   }
 
   /** Trains up to `maxBatches`, stopping at an epoch's end; returns how many ran. */
@@ -65,11 +85,7 @@ export class WasmTrainer {
   }
 
   evaluate(split: 'train' | 'test'): Evaluation {
-    const out = this.handle.evaluate(split);
-    const [loss, correct, rows] = [out[0]!, out[1]!, out[2]!];
-    const k = this.classes;
-    const confusion = Array.from({ length: k }, (_, r) => Array.from(out.subarray(3 + r * k, 3 + (r + 1) * k)));
-    return { loss, correct, rows, accuracy: rows === 0 ? Number.NaN : correct / rows, confusion };
+    return toEvaluation(this.handle.evaluate(split), this.classes);
   }
 
   /** `{ loss, gradients }` of one batch in the order of `parameters()`; changes nothing. */
@@ -92,6 +108,26 @@ export class WasmTrainer {
 
   alive(): number[] {
     return Array.from(this.handle.alive());
+  }
+
+  /** Last standardised fitness F̃ of a hidden layer. */
+  fitness(layer: number): Float32Array {
+    return this.handle.fitness(layer);
+  }
+
+  /** Participation variables of a hidden layer (empty unless tracked). */
+  participation(layer: number): Float32Array {
+    return this.handle.participation(layer);
+  }
+
+  /** A copy of the current model. */
+  model(): WasmModel {
+    return new WasmModel(this.handle.model());
+  }
+
+  /** The current model with `fraction` of its populations pruned (masses set to 0). */
+  pruned(score: string, fraction: number, scope: 'global' | 'layer' = 'global'): WasmModel {
+    return new WasmModel(this.handle.pruned(score, fraction, scope));
   }
 
   state(): Uint8Array {

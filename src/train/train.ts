@@ -43,8 +43,12 @@ export interface TrainSummary {
   sizes: number[];
   confusion: number[][];
   history: EpochMetrics[];
+  telemetry: TelemetryRecord[];
   config: TrainConfig;
 }
+
+/** What `train` hands to `onFinish` before freeing the trainer: prune, compact, save. */
+export type FinishHook = (trainer: WasmTrainer, dataset: Dataset) => void | Promise<void>;
 
 export interface TrainOptions {
   onProgress?: (progress: TrainProgress) => void;
@@ -56,6 +60,8 @@ export interface TrainOptions {
   chunk?: number;
   /** Stops the run at the next chunk boundary (the promise rejects with an AbortError). */
   signal?: AbortSignal;
+  /** Called with the trained wasm trainer before it is freed. */
+  onFinish?: FinishHook;
 }
 
 /** The wasm trainer's configuration for a resolved run configuration and dataset. */
@@ -70,6 +76,47 @@ export function wasmTrainerConfig(config: TrainConfig, dataset: Dataset): WasmTr
     batch: config.batch,
     optimizer,
     schedule: config.schedule === 'cosine' ? { kind: 'cosine', epochs: config.epochs } : { kind: 'constant' },
+    initialMass: config.initialMass,
+    evolution: {
+      fitness: config.fitness,
+      dynamic: config.dynamic,
+      eta: config.eta,
+      mu: config.mu,
+      rho: config.rho,
+      epsilon: config.epsilon,
+      interval: config.interval,
+      warmup: config.warmup,
+      anneal: config.anneal,
+    },
+    ...(config.participation ? { participation: PARTICIPATION_DEFAULTS } : {}),
+  };
+}
+
+/**
+ * Participation-variable hyper-parameters (arXiv 2512.22106 baseline): benefit weight α, norm
+ * penalty β, sparsity penalty γ and ascent step. ⟨∇L, θ_i⟩ is O(1e-3) per step and ‖θ_i‖² is
+ * O(1) for He-initialised rows, so β and γ are small enough that the benefit term decides.
+ */
+export const PARTICIPATION_DEFAULTS = { alpha: 1, beta: 1e-4, gamma: 1e-5, lr: 1 } as const;
+
+/** One telemetry record: the populations of every hidden layer at one optimizer step. */
+export interface TelemetryRecord {
+  step: number;
+  epoch: number;
+  alive: number[];
+  masses: Float32Array[];
+  /** The last standardised fitness F̃ (0 for the extinct). */
+  fitness: Float32Array[];
+}
+
+function record(trainer: WasmTrainer, layers: number): TelemetryRecord {
+  const range = Array.from({ length: layers }, (_, l) => l);
+  return {
+    step: trainer.step,
+    epoch: trainer.epoch + trainer.cursor / Math.max(1, trainer.trainRows),
+    alive: trainer.alive(),
+    masses: range.map((l) => trainer.masses(l)),
+    fitness: range.map((l) => trainer.fitness(l)),
   };
 }
 
@@ -89,6 +136,8 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
     trainer.setData('train', dataset.train.images, dataset.train.labels, dataset.train.rows, dataset.train.cols);
     trainer.setData('test', dataset.test.images, dataset.test.labels, dataset.test.rows, dataset.test.cols);
     const history: EpochMetrics[] = [];
+    const layers = config.hidden.length;
+    const telemetry: TelemetryRecord[] = [record(trainer, layers)];
     const batches = trainer.batchesPerEpoch;
     const chunk = options.chunk ?? 20;
     let trainSeconds = 0;
@@ -100,7 +149,10 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
       while (trainer.epoch === epoch) {
         if (options.signal?.aborted) throw new DOMException('training was stopped', 'AbortError');
         const t0 = performance.now();
-        const ran = trainer.run(chunk);
+        // Chunks end on telemetry steps, so records fall exactly every `telemetryEvery` steps.
+        const toRecord = config.telemetryEvery - (trainer.step % config.telemetryEvery);
+        const ran = trainer.run(Math.min(chunk, toRecord));
+        if (trainer.step % config.telemetryEvery === 0) telemetry.push(record(trainer, layers));
         const seconds = (performance.now() - t0) / 1000;
         const loss = trainer.takeTrainLoss();
         lossSum += loss * ran;
@@ -131,6 +183,8 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
       history.push(metrics);
       options.onEpoch?.(metrics);
     }
+    if (telemetry[telemetry.length - 1]!.step !== trainer.step) telemetry.push(record(trainer, layers));
+    await options.onFinish?.(trainer, dataset);
     const test = trainer.evaluate('test');
     const alive = trainer.alive();
     const populations = config.hidden.reduce((a, b) => a + b, 0);
@@ -149,6 +203,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
       sizes: [dataset.train.cols, ...config.hidden, dataset.classes],
       confusion: test.confusion,
       history,
+      telemetry,
       config,
     };
   } finally {

@@ -17,3 +17,5 @@ pub mod mlp;
 pub mod optim;
 pub mod state;
 pub mod trainer;
+pub mod evolution;
+pub mod prune;

@@ -14,6 +14,10 @@ use crate::error::KernelError;
 use crate::gemm::{density, gemm, gemm_skip_zeros, packed_len, NonzeroTerms, Op};
 use crate::loss::{argmax_rows, softmax_cross_entropy};
 use crate::rng::Xoshiro128;
+use crate::state::{Reader, Writer};
+
+/// First bytes of a saved model; the last byte is the format version.
+const MODEL_MAGIC: &[u8; 16] = b"EVOPRUNE-MODEL\x00\x01";
 
 /// PRNG stream of weight initialisation.
 pub const STREAM_INIT: u64 = 1;
@@ -80,6 +84,43 @@ impl Mlp {
             }
         }
         out
+    }
+
+    /// Sizes, then every tensor of [`Mlp::tensors`], little-endian.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.raw(MODEL_MAGIC);
+        w.u32s(&self.sizes.iter().map(|&s| s as u32).collect::<Vec<_>>());
+        for t in self.tensors() {
+            w.f32s(t);
+        }
+        w.bytes
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, KernelError> {
+        let mut r = Reader::new(bytes);
+        if r.raw(MODEL_MAGIC.len(), "header")? != MODEL_MAGIC {
+            return Err(KernelError::Invalid("not an evoprune model (bad header or version)".into()));
+        }
+        let sizes: Vec<usize> = r.u32s("layer sizes")?.into_iter().map(|s| s as usize).collect();
+        if sizes.len() < 2 || sizes.iter().any(|&s| s == 0 || s > 1 << 24) {
+            return Err(KernelError::Invalid(format!("model has implausible layer sizes {sizes:?}")));
+        }
+        let mut model = Mlp::new(&sizes, 0, 1.0)?;
+        for t in model.tensors_mut() {
+            r.f32s_into(t, "model tensor")?;
+        }
+        r.finish()?;
+        Ok(model)
+    }
+
+    /// Living populations (mass > 0) per hidden layer.
+    pub fn alive_counts(&self) -> Vec<usize> {
+        self.masses.iter().map(|m| m.iter().filter(|&&x| x > 0.0).count()).collect()
+    }
+
+    pub fn parameter_count(&self) -> usize {
+        self.layers.iter().map(|l| l.weights.len() + l.bias.len()).sum()
     }
 
     pub fn tensors_mut(&mut self) -> Vec<&mut [f32]> {
@@ -310,6 +351,15 @@ mod tests {
             })
             .sum::<f64>()
             / rows as f64
+    }
+
+    #[test]
+    fn models_round_trip_through_bytes() {
+        let model = Mlp::new(&[5, 7, 4, 3], 3, 0.5).unwrap();
+        let bytes = model.to_bytes();
+        assert_eq!(Mlp::from_bytes(&bytes).unwrap(), model);
+        assert!(Mlp::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err().to_string().contains("truncated"));
+        assert!(Mlp::from_bytes(b"EVOPRUNE-STATE\x00\x01").is_err());
     }
 
     #[test]

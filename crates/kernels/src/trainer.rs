@@ -4,6 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::error::KernelError;
+use crate::evolution::{EvolutionConfig, EvolutionState};
 use crate::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
 use crate::optim::{update, Optimizer, StepScalars};
 use crate::rng::Xoshiro128;
@@ -29,6 +30,22 @@ pub struct TrainConfig {
     pub optimizer: Optimizer,
     pub schedule: Schedule,
     pub initial_mass: f32,
+    pub evolution: EvolutionConfig,
+    /// Track participation variables (the companion paper's baseline score) during training.
+    pub participation: Option<ParticipationConfig>,
+}
+
+/// Participation variables of arXiv 2512.22106, tracked alongside training without gating it:
+/// `s_i ∈ [0, 1]`, starting at 1, moved each step by projected ascent on
+/// `s_i B_i − β‖θ_i‖² s_i² − γ s_i` with benefit `B_i = −α⟨∇L, θ_i⟩`, where θ_i are the incoming
+/// weights and bias of population i: `⟨∇L, θ_i⟩ < 0` means growing θ_i lowers the loss, so the
+/// benefit rewards loss decrease. `s_i ← clamp(s_i + lr (B_i − 2β‖θ_i‖² s_i − γ), 0, 1)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParticipationConfig {
+    pub alpha: f32,
+    pub beta: f32,
+    pub gamma: f32,
+    pub lr: f32,
 }
 
 /// A byte image set: `rows × cols` pixels and one label per row.
@@ -77,6 +94,9 @@ pub struct Trainer {
     batch_labels: Vec<u8>,
     loss_sum: f64,
     loss_batches: u64,
+    pub evolution: EvolutionState,
+    /// Participation variables per hidden layer (empty unless configured).
+    pub participation: Vec<Vec<f32>>,
 }
 
 impl Trainer {
@@ -93,7 +113,10 @@ impl Trainer {
             .collect();
         let ws = Workspace::new(&model, config.batch.max(256));
         let grads = Gradients::zeros(&model);
+        let widths: Vec<usize> = model.masses.iter().map(|m| m.len()).collect();
         Ok(Trainer {
+            evolution: EvolutionState::new(&widths),
+            participation: if config.participation.is_some() { widths.iter().map(|&n| vec![1.0; n]).collect() } else { Vec::new() },
             shuffle: Xoshiro128::new(config.seed, STREAM_SHUFFLE),
             model,
             slots,
@@ -192,10 +215,20 @@ impl Trainer {
                 *slot = train.labels[idx as usize];
             }
             let loss = forward_backward(&self.model, &mut self.ws, &self.batch_labels[..rows], &mut self.grads)?;
+            if !loss.is_finite() {
+                return Err(KernelError::Invalid(format!("the loss became {loss} at step {} (lower the learning rate?)", self.step + 1)));
+            }
+            self.track_participation();
             self.apply_gradients()?;
+            self.step += 1;
+            let alive_before = self.model.alive_counts();
+            let lr_factor = self.learning_rate() / self.config.optimizer.lr();
+            self.evolution.step(&self.config.evolution, self.step, lr_factor, &mut self.model.masses, &self.grads.masses);
+            if self.model.alive_counts() != alive_before {
+                self.clear_extinct();
+            }
             self.loss_sum += loss;
             self.loss_batches += 1;
-            self.step += 1;
             done += 1;
             self.cursor += rows;
             if self.cursor == train.rows {
@@ -205,6 +238,56 @@ impl Trainer {
             }
         }
         Ok(done)
+    }
+
+    /// Zeroes the parameters and optimizer state that only extinct populations use: their
+    /// incoming weights and bias and their outgoing weights. They can no longer affect the loss
+    /// (their output is 0 for good and their gradients are 0), so this changes no prediction; it
+    /// keeps momentum from decaying through subnormal floats, which are slow on every CPU.
+    fn clear_extinct(&mut self) {
+        for l in 0..self.model.masses.len() {
+            for i in 0..self.model.masses[l].len() {
+                if self.model.masses[l][i] != 0.0 {
+                    continue;
+                }
+                let outputs = self.model.layers[l].outputs;
+                for r in 0..self.model.layers[l].inputs {
+                    self.model.layers[l].weights[r * outputs + i] = 0.0;
+                    for slot in self.slots[2 * l].iter_mut().filter(|s| !s.is_empty()) {
+                        slot[r * outputs + i] = 0.0;
+                    }
+                }
+                self.model.layers[l].bias[i] = 0.0;
+                for slot in self.slots[2 * l + 1].iter_mut().filter(|s| !s.is_empty()) {
+                    slot[i] = 0.0;
+                }
+                let next = self.model.layers[l + 1].outputs;
+                self.model.layers[l + 1].weights[i * next..(i + 1) * next].fill(0.0);
+                for slot in self.slots[2 * (l + 1)].iter_mut().filter(|s| !s.is_empty()) {
+                    slot[i * next..(i + 1) * next].fill(0.0);
+                }
+            }
+        }
+    }
+
+    /// Participation update from this step's gradients (before the optimizer moves θ).
+    fn track_participation(&mut self) {
+        let Some(p) = self.config.participation else { return };
+        for (l, s) in self.participation.iter_mut().enumerate() {
+            let layer = &self.model.layers[l];
+            let (gw, gb) = (&self.grads.weights[l], &self.grads.bias[l]);
+            for (i, si) in s.iter_mut().enumerate() {
+                let (mut dot, mut norm) = (gb[i] as f64 * layer.bias[i] as f64, layer.bias[i] as f64 * layer.bias[i] as f64);
+                for r in 0..layer.inputs {
+                    let w = layer.weights[r * layer.outputs + i] as f64;
+                    dot += gw[r * layer.outputs + i] as f64 * w;
+                    norm += w * w;
+                }
+                let benefit = -(p.alpha as f64) * dot;
+                let ascent = benefit - 2.0 * p.beta as f64 * norm * *si as f64 - p.gamma as f64;
+                *si = (*si + p.lr * ascent as f32).clamp(0.0, 1.0);
+            }
+        }
     }
 
     fn apply_gradients(&mut self) -> Result<(), KernelError> {
@@ -298,6 +381,9 @@ impl Trainer {
             w.f32s(s1);
             w.f32s(s2);
         }
+        for v in self.evolution.smoothed.iter().chain(&self.evolution.standardised).chain(&self.participation) {
+            w.f32s(v);
+        }
         w.bytes
     }
 
@@ -329,6 +415,9 @@ impl Trainer {
         for [s1, s2] in next.slots.iter_mut() {
             r.f32s_into(s1, "optimizer state")?;
             r.f32s_into(s2, "optimizer state")?;
+        }
+        for v in next.evolution.smoothed.iter_mut().chain(next.evolution.standardised.iter_mut()).chain(next.participation.iter_mut()) {
+            r.f32s_into(v, "evolution state")?;
         }
         r.finish()?;
         if next.cursor > 0 && next.cursor >= next.order.len() {
@@ -399,6 +488,8 @@ mod tests {
             optimizer: Optimizer::Sgd { lr: 0.1, momentum: 0.9, weight_decay: 0.0 },
             schedule: Schedule::Constant,
             initial_mass: 1.0,
+            evolution: EvolutionConfig::dense(),
+            participation: None,
         }
     }
 
@@ -473,6 +564,54 @@ mod tests {
             left -= resumed.run(left).unwrap();
         }
         assert_eq!(resumed.state_hash(), a.state_hash());
+    }
+
+    #[test]
+    fn evolution_creates_extinction_deterministically_and_resumes_exactly() {
+        use crate::evolution::{dynamic_index, DynamicParams, Fitness};
+        let evolving = |seed| TrainConfig {
+            evolution: EvolutionConfig {
+                fitness: Fitness::Gradient,
+                dynamic: dynamic_index("replicator").unwrap(),
+                params: DynamicParams { eta: 0.2, mu: 0.0 },
+                rho: 0.9,
+                epsilon: 1e-3,
+                interval: 1,
+                warmup: 5,
+                anneal: false,
+            },
+            participation: Some(ParticipationConfig { alpha: 1.0, beta: 1e-4, gamma: 1e-4, lr: 0.5 }),
+            ..config(seed)
+        };
+        let run = |batches: usize, from: Option<Vec<u8>>| {
+            let mut t = Trainer::new(evolving(3)).unwrap();
+            t.set_train(toy(95, 1)).unwrap();
+            if let Some(bytes) = from {
+                t.load_state(&bytes).unwrap();
+            }
+            let mut left = batches;
+            while left > 0 {
+                left -= t.run(left).unwrap();
+            }
+            t
+        };
+        let a = run(300, None);
+        let extinct: usize = a.model.masses.iter().flatten().filter(|&&m| m == 0.0).count();
+        assert!(extinct > 0, "η = 0.2 for 300 steps drives some populations extinct");
+        for m in &a.model.masses {
+            let alive: Vec<f32> = m.iter().copied().filter(|&x| x > 0.0).collect();
+            assert!(alive.iter().all(|&x| x >= 1e-3));
+            assert!((m.iter().sum::<f32>() - m.len() as f32).abs() < 1e-3, "mean mass stays 1");
+        }
+        assert!(a.participation.iter().flatten().all(|s| (0.0..=1.0).contains(s)));
+        // Extinct populations' weights and optimizer state are cleared.
+        let (l, i) = (0..2).flat_map(|l| (0..a.model.masses[l].len()).map(move |i| (l, i))).find(|&(l, i)| a.model.masses[l][i] == 0.0).unwrap();
+        let next = &a.model.layers[l + 1];
+        assert!(next.weights[i * next.outputs..(i + 1) * next.outputs].iter().all(|&w| w == 0.0));
+        assert_eq!(a.model.layers[l].bias[i], 0.0);
+        assert_eq!(a.state_hash(), run(300, None).state_hash());
+        let half = run(123, None);
+        assert_eq!(run(177, Some(half.state())).state_hash(), a.state_hash());
     }
 
     #[test]

@@ -4,8 +4,10 @@
 use evoprune_kernels as k;
 use wasm_bindgen::prelude::*;
 
+mod model;
 mod trainer;
-pub use trainer::Trainer;
+pub use model::Model;
+pub use trainer::{evolution_step, Trainer};
 
 fn js_err(e: k::KernelError) -> JsError {
     JsError::new(&e.to_string())

@@ -2,12 +2,15 @@
 //! chunk of batches and receives small results.
 
 use evoprune_kernels as k;
+use k::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
 use k::optim::Optimizer;
-use k::trainer::{Data, Schedule, Split, TrainConfig};
+use k::prune::{Score, Scope};
+use k::trainer::{Data, ParticipationConfig, Schedule, Split, TrainConfig};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::js_err;
+use crate::model::Model;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -20,6 +23,36 @@ struct ConfigJson {
     schedule: ScheduleJson,
     #[serde(default = "one")]
     initial_mass: f32,
+    #[serde(default)]
+    evolution: Option<EvolutionJson>,
+    #[serde(default)]
+    participation: Option<ParticipationJson>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EvolutionJson {
+    fitness: String,
+    dynamic: String,
+    eta: f32,
+    #[serde(default)]
+    mu: f32,
+    rho: f32,
+    epsilon: f32,
+    interval: u32,
+    #[serde(default)]
+    warmup: u64,
+    #[serde(default)]
+    anneal: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ParticipationJson {
+    alpha: f32,
+    beta: f32,
+    gamma: f32,
+    lr: f32,
 }
 
 fn one() -> f32 {
@@ -51,6 +84,40 @@ fn parse_split(split: &str) -> Result<Split, JsError> {
     }
 }
 
+impl EvolutionJson {
+    fn build(self) -> Result<EvolutionConfig, JsError> {
+        Ok(EvolutionConfig {
+            fitness: Fitness::parse(&self.fitness).map_err(js_err)?,
+            dynamic: dynamic_index(&self.dynamic).map_err(js_err)?,
+            params: DynamicParams { eta: self.eta, mu: self.mu },
+            rho: self.rho,
+            epsilon: self.epsilon,
+            interval: self.interval,
+            warmup: self.warmup,
+            anneal: self.anneal,
+        })
+    }
+}
+
+/// One evolution step of a single layer, for tests and tools: `config` is the `evolution` JSON of
+/// the trainer; returns `[…masses, …smoothed F, …standardised F̃]` after optimizer step `step`.
+#[wasm_bindgen]
+pub fn evolution_step(config: &str, step: f64, masses: &[f32], mass_grads: &[f32], smoothed: &[f32]) -> Result<Vec<f32>, JsError> {
+    let e: EvolutionJson = serde_json::from_str(config).map_err(|e| JsError::new(&format!("evolution config: {e}")))?;
+    let config = e.build()?;
+    if mass_grads.len() != masses.len() || smoothed.len() != masses.len() {
+        return Err(JsError::new("evolution_step: masses, gradients and smoothed fitness must have the same length"));
+    }
+    let mut state = k::evolution::EvolutionState::new(&[masses.len()]);
+    state.smoothed[0].copy_from_slice(smoothed);
+    let mut m = vec![masses.to_vec()];
+    state.step(&config, step as u64, 1.0, &mut m, &[mass_grads.to_vec()]);
+    let mut out = m.remove(0);
+    out.extend_from_slice(&state.smoothed[0]);
+    out.extend_from_slice(&state.standardised[0]);
+    Ok(out)
+}
+
 #[wasm_bindgen]
 pub struct Trainer {
     inner: k::trainer::Trainer,
@@ -72,7 +139,21 @@ impl Trainer {
             ScheduleJson::Constant => Schedule::Constant,
             ScheduleJson::Cosine { epochs } => Schedule::Cosine { epochs },
         };
-        let config = TrainConfig { sizes: c.sizes, seed: c.seed, batch: c.batch, optimizer, schedule, initial_mass: c.initial_mass };
+        let evolution = match c.evolution {
+            None => EvolutionConfig::dense(),
+            Some(e) => e.build()?,
+        };
+        let participation = c.participation.map(|p| ParticipationConfig { alpha: p.alpha, beta: p.beta, gamma: p.gamma, lr: p.lr });
+        let config = TrainConfig {
+            sizes: c.sizes,
+            seed: c.seed,
+            batch: c.batch,
+            optimizer,
+            schedule,
+            initial_mass: c.initial_mass,
+            evolution,
+            participation,
+        };
         Ok(Trainer { inner: k::trainer::Trainer::new(config).map_err(js_err)? })
     }
 
@@ -139,6 +220,37 @@ impl Trainer {
     /// Living populations (mass > 0) per hidden layer.
     pub fn alive(&self) -> Vec<u32> {
         self.inner.model.masses.iter().map(|m| m.iter().filter(|&&x| x > 0.0).count() as u32).collect()
+    }
+
+    /// The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
+    pub fn fitness(&self, layer: usize) -> Result<Vec<f32>, JsError> {
+        self.inner.evolution.standardised.get(layer).cloned().ok_or_else(|| JsError::new(&format!("no hidden layer {layer}")))
+    }
+
+    /// Participation variables of hidden layer `layer` (empty unless tracked).
+    pub fn participation(&self, layer: usize) -> Vec<f32> {
+        self.inner.participation.get(layer).cloned().unwrap_or_default()
+    }
+
+    /// A copy of the current model.
+    pub fn model(&self) -> Model {
+        Model::from_mlp(self.inner.model.clone())
+    }
+
+    /// The current model with `fraction` of its hidden populations removed (mass set to 0),
+    /// ranked by `score` (mass, magnitude, random, participation) globally or per layer.
+    pub fn pruned(&self, score: &str, fraction: f64, scope: &str) -> Result<Model, JsError> {
+        let score = Score::parse(score).map_err(js_err)?;
+        let scope = match scope {
+            "global" => Scope::Global,
+            "layer" => Scope::PerLayer,
+            other => return Err(JsError::new(&format!("pruning scope \"{other}\" is not one of global, layer"))),
+        };
+        let model = &self.inner.model;
+        let participation = (!self.inner.participation.is_empty()).then_some(self.inner.participation.as_slice());
+        let scores = k::prune::scores(model, score, self.inner.config.seed, participation).map_err(js_err)?;
+        let keep = k::prune::survivors(model, &scores, fraction, scope).map_err(js_err)?;
+        Ok(Model::from_mlp(k::prune::masked(model, &keep)))
     }
 
     pub fn state(&self) -> Vec<u8> {

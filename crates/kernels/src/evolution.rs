@@ -1,0 +1,332 @@
+//! Pruning as evolution (DESIGN.md §2): fitness from ∂L/∂m, smoothing, per-layer
+//! standardisation over living populations, selection dynamics, extinction and capacity.
+//!
+//! A new dynamic is one `fn(&mut [f32], &Selection, &DynamicParams)` plus one entry in
+//! [`DYNAMICS`] (and one entry in `src/config/dynamics.ts` on the TypeScript side).
+
+use crate::error::KernelError;
+
+/// How a population's fitness is read from `g_i = ∂L/∂m_i`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fitness {
+    /// `φ_i = −g_i`: the first-order loss decrease from growing population i.
+    Gradient,
+    /// `φ_i = −m_i g_i`.
+    Taylor,
+    /// `φ_i = |g_i|`.
+    Magnitude,
+}
+
+impl Fitness {
+    pub const NAMES: [&'static str; 3] = ["gradient", "taylor", "magnitude"];
+
+    pub fn parse(name: &str) -> Result<Fitness, KernelError> {
+        match name {
+            "gradient" => Ok(Fitness::Gradient),
+            "taylor" => Ok(Fitness::Taylor),
+            "magnitude" => Ok(Fitness::Magnitude),
+            other => Err(KernelError::Invalid(format!("fitness \"{other}\" is not one of {}", Self::NAMES.join(", ")))),
+        }
+    }
+
+    fn raw(self, mass: f32, grad: f32) -> f32 {
+        match self {
+            Fitness::Gradient => -grad,
+            Fitness::Taylor => -(mass * grad),
+            Fitness::Magnitude => grad.abs(),
+        }
+    }
+}
+
+/// Parameters every dynamic may read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DynamicParams {
+    /// Selection strength η.
+    pub eta: f32,
+    /// Mutation rate μ (`mutator`).
+    pub mu: f32,
+}
+
+/// The per-layer view a dynamic updates from.
+pub struct Selection<'a> {
+    /// Standardised fitness `F̃_i` (0 for extinct populations).
+    pub fitness: &'a [f32],
+    /// Mass-weighted mean fitness `F̄ = Σ m_j F̃_j / Σ m_j` over living populations.
+    pub mean_fitness: f32,
+    /// Mean mass over living populations `m̄`.
+    pub mean_mass: f32,
+}
+
+/// What keeps the total in check after an update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capacity {
+    /// Masses fixed.
+    Fixed,
+    /// Rescale the living masses so that the layer's mean mass (over all populations) is 1.
+    MeanOne,
+    /// Masses stay in [0, 1] (the update clamps); no rescaling.
+    UnitInterval,
+}
+
+pub type DynamicFn = fn(&mut [f32], &Selection, &DynamicParams);
+
+pub struct DynamicEntry {
+    pub name: &'static str,
+    pub update: DynamicFn,
+    pub capacity: Capacity,
+}
+
+/// Every dynamic, by name. Updates touch living populations only (the caller skips m = 0).
+pub const DYNAMICS: &[DynamicEntry] = &[
+    DynamicEntry { name: "none", update: none, capacity: Capacity::Fixed },
+    DynamicEntry { name: "replicator", update: replicator, capacity: Capacity::MeanOne },
+    DynamicEntry { name: "exponential", update: exponential, capacity: Capacity::MeanOne },
+    DynamicEntry { name: "mutator", update: mutator, capacity: Capacity::MeanOne },
+    DynamicEntry { name: "logistic", update: logistic, capacity: Capacity::UnitInterval },
+];
+
+pub fn dynamic_index(name: &str) -> Result<usize, KernelError> {
+    DYNAMICS.iter().position(|d| d.name == name).ok_or_else(|| {
+        let names: Vec<&str> = DYNAMICS.iter().map(|d| d.name).collect();
+        KernelError::Invalid(format!("dynamic \"{name}\" is not one of {}", names.join(", ")))
+    })
+}
+
+fn none(_: &mut [f32], _: &Selection, _: &DynamicParams) {}
+
+/// `m_i ← max(0, m_i + η m_i (F̃_i − F̄))`.
+fn replicator(m: &mut [f32], s: &Selection, p: &DynamicParams) {
+    for (mi, &f) in m.iter_mut().zip(s.fitness) {
+        if *mi > 0.0 {
+            *mi = (*mi + p.eta * *mi * (f - s.mean_fitness)).max(0.0);
+        }
+    }
+}
+
+/// `m_i ← m_i · exp(η F̃_i)` (`libm::expf`).
+fn exponential(m: &mut [f32], s: &Selection, p: &DynamicParams) {
+    for (mi, &f) in m.iter_mut().zip(s.fitness) {
+        if *mi > 0.0 {
+            *mi *= libm::expf(p.eta * f);
+        }
+    }
+}
+
+/// `m_i ← max(0, m_i + η [m_i (F̃_i − F̄) + μ (m̄ − m_i)])`.
+fn mutator(m: &mut [f32], s: &Selection, p: &DynamicParams) {
+    for (mi, &f) in m.iter_mut().zip(s.fitness) {
+        if *mi > 0.0 {
+            *mi = (*mi + p.eta * (*mi * (f - s.mean_fitness) + p.mu * (s.mean_mass - *mi))).max(0.0);
+        }
+    }
+}
+
+/// `m_i ← clamp(m_i + η m_i (1 − m_i)(F̃_i − F̄), 0, 1)`.
+fn logistic(m: &mut [f32], s: &Selection, p: &DynamicParams) {
+    for (mi, &f) in m.iter_mut().zip(s.fitness) {
+        if *mi > 0.0 {
+            *mi = (*mi + p.eta * *mi * (1.0 - *mi) * (f - s.mean_fitness)).clamp(0.0, 1.0);
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvolutionConfig {
+    pub fitness: Fitness,
+    /// Index into [`DYNAMICS`].
+    pub dynamic: usize,
+    pub params: DynamicParams,
+    /// Smoothing ρ of `F ← ρF + (1−ρ)φ`.
+    pub rho: f32,
+    /// Extinction threshold ε.
+    pub epsilon: f32,
+    /// Masses are updated every `interval` optimizer steps (fitness is smoothed every step).
+    pub interval: u32,
+    /// No mass update before this step (fitness still accumulates).
+    pub warmup: u64,
+    /// Scale η by the learning-rate schedule (`lr_t / lr`): selection cools as learning does.
+    /// Standardised fitness always has unit spread, so at a constant η selection never stops and
+    /// extinctions go on until few populations hold all the mass.
+    pub anneal: bool,
+}
+
+impl EvolutionConfig {
+    pub fn dense() -> EvolutionConfig {
+        EvolutionConfig {
+            fitness: Fitness::Gradient,
+            dynamic: 0,
+            params: DynamicParams { eta: 0.0, mu: 0.0 },
+            rho: 0.9,
+            epsilon: 1e-3,
+            interval: 1,
+            warmup: 0,
+            anneal: false,
+        }
+    }
+}
+
+/// Standardises `smoothed` over living populations into `out`, and returns `(F̄, m̄)`.
+///
+/// Sums run in f64 in increasing index: `mean = Σ F / n`, `std = √(Σ (F − mean)² / n)`,
+/// `F̃ = (F − mean) / (std + 1e-12)` (rounded to f32), `F̄ = Σ m F̃ / Σ m`, `m̄ = Σ m / n`.
+pub fn standardise(masses: &[f32], smoothed: &[f32], out: &mut [f32]) -> (f32, f32) {
+    let (mut n, mut sum) = (0usize, 0.0f64);
+    for (&m, &f) in masses.iter().zip(smoothed) {
+        if m > 0.0 {
+            n += 1;
+            sum += f as f64;
+        }
+    }
+    if n == 0 {
+        out.fill(0.0);
+        return (0.0, 0.0);
+    }
+    let mean = sum / n as f64;
+    let mut var = 0.0f64;
+    for (&m, &f) in masses.iter().zip(smoothed) {
+        if m > 0.0 {
+            let d = f as f64 - mean;
+            var += d * d;
+        }
+    }
+    let std = (var / n as f64).sqrt();
+    let (mut weighted, mut total) = (0.0f64, 0.0f64);
+    for ((&m, &f), o) in masses.iter().zip(smoothed).zip(out.iter_mut()) {
+        if m > 0.0 {
+            *o = ((f as f64 - mean) / (std + 1e-12)) as f32;
+            weighted += m as f64 * *o as f64;
+            total += m as f64;
+        } else {
+            *o = 0.0;
+        }
+    }
+    ((weighted / total) as f32, (total / n as f64) as f32)
+}
+
+/// Extinction then capacity, after a dynamic's update: `m_i < ε ⇒ m_i = 0` for good; with
+/// [`Capacity::MeanOne`] the living masses are then scaled by `n / Σ m` (sum in f64, increasing i).
+pub fn extinction_and_capacity(masses: &mut [f32], epsilon: f32, capacity: Capacity) {
+    for m in masses.iter_mut() {
+        if *m < epsilon {
+            *m = 0.0;
+        }
+    }
+    if capacity == Capacity::MeanOne {
+        let total: f64 = masses.iter().map(|&m| m as f64).sum();
+        if total > 0.0 {
+            let scale = (masses.len() as f64 / total) as f32;
+            for m in masses.iter_mut() {
+                *m *= scale;
+            }
+        }
+    }
+}
+
+/// Per hidden layer: the smoothed fitness `F` and the last standardised `F̃`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvolutionState {
+    pub smoothed: Vec<Vec<f32>>,
+    pub standardised: Vec<Vec<f32>>,
+}
+
+impl EvolutionState {
+    pub fn new(widths: &[usize]) -> EvolutionState {
+        EvolutionState {
+            smoothed: widths.iter().map(|&n| vec![0.0; n]).collect(),
+            standardised: widths.iter().map(|&n| vec![0.0; n]).collect(),
+        }
+    }
+
+    /// One step of evolution for every hidden layer, after the optimizer step number `step`
+    /// (1-based): smooth the fitness of living populations; every `interval` steps past the
+    /// warm-up, standardise, update by the dynamic, apply extinction and capacity.
+    /// `lr_factor` is the schedule's `lr_t / lr`, used when `config.anneal`.
+    pub fn step(&mut self, config: &EvolutionConfig, step: u64, lr_factor: f32, masses: &mut [Vec<f32>], mass_grads: &[Vec<f32>]) {
+        // Fitness is tracked for every dynamic (`none` included, for telemetry and comparison).
+        let entry = &DYNAMICS[config.dynamic];
+        let params = if config.anneal { DynamicParams { eta: config.params.eta * lr_factor, ..config.params } } else { config.params };
+        let due = step > config.warmup && step % config.interval.max(1) as u64 == 0;
+        for ((m, g), (f, ft)) in masses.iter_mut().zip(mass_grads).zip(self.smoothed.iter_mut().zip(self.standardised.iter_mut())) {
+            for ((&mi, &gi), fi) in m.iter().zip(g).zip(f.iter_mut()) {
+                *fi = if mi > 0.0 { config.rho * *fi + (1.0 - config.rho) * config.fitness.raw(mi, gi) } else { 0.0 };
+            }
+            if due {
+                let (mean_fitness, mean_mass) = standardise(m, f, ft);
+                if entry.capacity != Capacity::Fixed {
+                    (entry.update)(m, &Selection { fitness: ft, mean_fitness, mean_mass }, &params);
+                    extinction_and_capacity(m, config.epsilon, entry.capacity);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn select<'a>(f: &'a [f32], masses: &[f32]) -> Selection<'a> {
+        let alive: Vec<usize> = (0..masses.len()).filter(|&i| masses[i] > 0.0).collect();
+        let total: f32 = alive.iter().map(|&i| masses[i]).sum();
+        let fbar = alive.iter().map(|&i| masses[i] * f[i]).sum::<f32>() / total;
+        Selection { fitness: f, mean_fitness: fbar, mean_mass: total / alive.len() as f32 }
+    }
+
+    #[test]
+    fn replicator_preserves_total_mass_without_clamping() {
+        let mut m = vec![0.5, 1.5, 1.0, 1.0];
+        let f = vec![1.0, -0.5, 0.3, -0.8];
+        let s = select(&f, &m);
+        let before: f32 = m.iter().sum();
+        replicator(&mut m, &s, &DynamicParams { eta: 0.1, mu: 0.0 });
+        assert!((m.iter().sum::<f32>() - before).abs() < 1e-6);
+    }
+
+    #[test]
+    fn extinction_is_permanent_and_capacity_restores_mean_one() {
+        let mut m = vec![0.0005, 2.0, 1.0, 0.0];
+        extinction_and_capacity(&mut m, 1e-3, Capacity::MeanOne);
+        assert_eq!(m[0], 0.0);
+        assert_eq!(m[3], 0.0);
+        assert!((m.iter().sum::<f32>() - 4.0).abs() < 1e-6);
+        // Extinct populations never come back, whatever their fitness.
+        let f = vec![5.0, 0.0, 0.0, 5.0];
+        let s = select(&f, &m);
+        for dynamic in DYNAMICS {
+            let mut copy = m.clone();
+            (dynamic.update)(&mut copy, &s, &DynamicParams { eta: 0.5, mu: 0.3 });
+            assert_eq!((copy[0], copy[3]), (0.0, 0.0), "{}", dynamic.name);
+        }
+    }
+
+    #[test]
+    fn standardisation_ignores_the_extinct() {
+        let masses = vec![1.0, 0.0, 3.0, 1.0];
+        let smoothed = vec![1.0, 100.0, 2.0, 3.0];
+        let mut out = vec![f32::NAN; 4];
+        let (fbar, mbar) = standardise(&masses, &smoothed, &mut out);
+        let std = (2.0f64 / 3.0).sqrt();
+        assert!((out[0] as f64 + 1.0 / std).abs() < 1e-6 && out[1] == 0.0 && out[2] == 0.0);
+        assert!((fbar as f64 - (-1.0 / std + 1.0 / std) / 5.0).abs() < 1e-6);
+        assert!((mbar - 5.0 / 3.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn logistic_stays_in_the_unit_interval() {
+        let mut m = vec![0.9, 0.999, 0.01];
+        let f = vec![100.0, 100.0, -100.0];
+        let s = select(&f, &m);
+        logistic(&mut m, &s, &DynamicParams { eta: 1.0, mu: 0.0 });
+        assert!(m.iter().all(|&x| (0.0..=1.0).contains(&x)), "{m:?}");
+    }
+
+    #[test]
+    fn names_are_checked() {
+        assert_eq!(dynamic_index("mutator").unwrap(), 3);
+        assert_eq!(
+            dynamic_index("replicatr").unwrap_err().to_string(),
+            "dynamic \"replicatr\" is not one of none, replicator, exponential, mutator, logistic"
+        );
+        assert!(Fitness::parse("taylor").is_ok());
+    }
+}

@@ -1,0 +1,225 @@
+//! Hard pruning (rank populations by a score, remove a fraction) and compaction (physically drop
+//! the removed rows and columns and fold the masses into the next layer).
+
+use crate::error::KernelError;
+use crate::mlp::{Layer, Mlp};
+use crate::rng::Xoshiro128;
+
+/// PRNG stream of the `random` pruning baseline.
+pub const STREAM_PRUNE: u64 = 3;
+
+/// What populations are ranked by (lowest pruned first). Extinct populations (m = 0) always
+/// rank below every living one, whatever the score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Score {
+    /// The population's mass (the evolutionary score).
+    Mass,
+    /// `m_i · ‖W_{l+1}[i, :]‖₂`: the norm of its effective outgoing weights.
+    Magnitude,
+    /// A uniform random order from stream [`STREAM_PRUNE`] of the seed.
+    Random,
+    /// Participation variables `s_i` tracked during training (arXiv 2512.22106).
+    Participation,
+}
+
+impl Score {
+    pub const NAMES: [&'static str; 4] = ["mass", "magnitude", "random", "participation"];
+
+    pub fn parse(name: &str) -> Result<Score, KernelError> {
+        match name {
+            "mass" => Ok(Score::Mass),
+            "magnitude" => Ok(Score::Magnitude),
+            "random" => Ok(Score::Random),
+            "participation" => Ok(Score::Participation),
+            other => Err(KernelError::Invalid(format!("pruning score \"{other}\" is not one of {}", Self::NAMES.join(", ")))),
+        }
+    }
+}
+
+/// Scores per hidden layer. `participation` is needed for [`Score::Participation`].
+pub fn scores(model: &Mlp, score: Score, seed: u64, participation: Option<&[Vec<f32>]>) -> Result<Vec<Vec<f32>>, KernelError> {
+    Ok(match score {
+        Score::Mass => model.masses.clone(),
+        Score::Magnitude => model
+            .masses
+            .iter()
+            .enumerate()
+            .map(|(l, m)| {
+                let next = &model.layers[l + 1];
+                m.iter()
+                    .enumerate()
+                    .map(|(i, &mi)| {
+                        let row = &next.weights[i * next.outputs..(i + 1) * next.outputs];
+                        let norm: f64 = row.iter().map(|&w| (w as f64) * (w as f64)).sum::<f64>().sqrt();
+                        (mi.abs() as f64 * norm) as f32
+                    })
+                    .collect()
+            })
+            .collect(),
+        Score::Random => {
+            let mut rng = Xoshiro128::new(seed, STREAM_PRUNE);
+            model.masses.iter().map(|m| m.iter().map(|_| rng.next_f32()).collect()).collect()
+        }
+        Score::Participation => participation
+            .ok_or_else(|| KernelError::Invalid("participation scores were not tracked in this run".into()))?
+            .to_vec(),
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One ranking across all hidden layers.
+    Global,
+    /// Each layer loses the same fraction of its own populations.
+    PerLayer,
+}
+
+/// Which populations survive pruning `fraction` of them: ranks by (extinct first, score, layer,
+/// index) ascending and removes `round(fraction · total)` (per layer: `round(fraction · n_l)`).
+/// Refuses a fraction outside `[0, 1)` and any pruning that would empty a layer.
+pub fn survivors(model: &Mlp, scores: &[Vec<f32>], fraction: f64, scope: Scope) -> Result<Vec<Vec<bool>>, KernelError> {
+    if !(0.0..1.0).contains(&fraction) || fraction.is_nan() {
+        return Err(KernelError::Invalid(format!(
+            "cannot prune {}% of populations: the fraction must be in [0, 1) so that every layer keeps at least one",
+            fraction * 100.0
+        )));
+    }
+    let mut keep: Vec<Vec<bool>> = model.masses.iter().map(|m| vec![true; m.len()]).collect();
+    let key = |l: usize, i: usize| (model.masses[l][i] > 0.0, scores[l][i]);
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    let groups: Vec<Vec<usize>> = match scope {
+        Scope::Global => vec![(0..model.masses.len()).collect()],
+        Scope::PerLayer => (0..model.masses.len()).map(|l| vec![l]).collect(),
+    };
+    for layers in groups {
+        order.clear();
+        for &l in &layers {
+            order.extend((0..model.masses[l].len()).map(|i| (l, i)));
+        }
+        order.sort_by(|&(la, ia), &(lb, ib)| {
+            let (ka, kb) = (key(la, ia), key(lb, ib));
+            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then((la, ia).cmp(&(lb, ib)))
+        });
+        let remove = (fraction * order.len() as f64).round() as usize;
+        for &(l, i) in &order[..remove] {
+            keep[l][i] = false;
+        }
+    }
+    for (l, k) in keep.iter().enumerate() {
+        if !k.iter().any(|&x| x) {
+            return Err(KernelError::Invalid(format!(
+                "pruning {}% ({scope:?}) would remove every population of hidden layer {l}",
+                fraction * 100.0
+            )));
+        }
+    }
+    Ok(keep)
+}
+
+/// The masked model: pruned populations get mass 0 (same shapes, same arithmetic otherwise).
+pub fn masked(model: &Mlp, keep: &[Vec<bool>]) -> Mlp {
+    let mut out = model.clone();
+    for (m, k) in out.masses.iter_mut().zip(keep) {
+        for (mi, &ki) in m.iter_mut().zip(k) {
+            if !ki {
+                *mi = 0.0;
+            }
+        }
+    }
+    out
+}
+
+/// The physically smaller plain MLP: hidden populations with m = 0 are removed (their column of
+/// W_l and entry of b_l, and their row of W_{l+1}); the survivors' masses are folded into the
+/// next layer (`W_{l+1}[i, :] ·= m_i`) and become 1. Refuses a model with an empty layer.
+pub fn compact(model: &Mlp) -> Result<Mlp, KernelError> {
+    let kept: Vec<Vec<usize>> = model.masses.iter().map(|m| (0..m.len()).filter(|&i| m[i] > 0.0).collect()).collect();
+    if let Some(l) = kept.iter().position(|k| k.is_empty()) {
+        return Err(KernelError::Invalid(format!("hidden layer {l} has no living population; nothing to compact")));
+    }
+    let mut sizes = vec![model.inputs()];
+    sizes.extend(kept.iter().map(|k| k.len()));
+    sizes.push(model.classes());
+    let all_inputs: Vec<usize> = (0..model.inputs()).collect();
+    let all_outputs: Vec<usize> = (0..model.classes()).collect();
+    let layers = model
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(l, layer)| {
+            let rows = if l == 0 { &all_inputs } else { &kept[l - 1] };
+            let cols = if l < kept.len() { &kept[l] } else { &all_outputs };
+            let fold = |r: usize| if l == 0 { 1.0 } else { model.masses[l - 1][r] };
+            let mut weights = Vec::with_capacity(rows.len() * cols.len());
+            for &r in rows {
+                let scale = fold(r);
+                weights.extend(cols.iter().map(|&c| layer.weights[r * layer.outputs + c] * scale));
+            }
+            Layer { inputs: rows.len(), outputs: cols.len(), weights, bias: cols.iter().map(|&c| layer.bias[c]).collect() }
+        })
+        .collect();
+    let masses = kept.iter().map(|k| vec![1.0; k.len()]).collect();
+    Ok(Mlp { sizes, layers, masses })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mlp::{forward, Workspace};
+
+    fn model() -> Mlp {
+        let mut m = Mlp::new(&[6, 5, 4, 3], 1, 1.0).unwrap();
+        m.masses = vec![vec![0.5, 0.0, 2.0, 1.2, 0.7], vec![1.5, 0.3, 0.0, 0.9]];
+        for layer in m.layers.iter_mut() {
+            for (i, b) in layer.bias.iter_mut().enumerate() {
+                *b = 0.05 * i as f32;
+            }
+        }
+        m
+    }
+
+    #[test]
+    fn ranking_puts_extinct_first_and_breaks_ties_by_position() {
+        let m = model();
+        let s = scores(&m, Score::Mass, 0, None).unwrap();
+        let keep = survivors(&m, &s, 0.0, Scope::Global).unwrap();
+        assert!(keep.iter().flatten().all(|&k| k), "0 % prunes nothing");
+        let keep = survivors(&m, &s, 4.0 / 9.0, Scope::Global).unwrap();
+        // Extinct (0,1) and (1,2), then the lowest masses 0.3 (1,1) and 0.5 (0,0).
+        assert_eq!(keep, vec![vec![false, false, true, true, true], vec![true, false, false, true]]);
+        assert!(survivors(&m, &s, 1.0, Scope::Global).unwrap_err().to_string().contains("cannot prune 100%"));
+        assert!(survivors(&m, &s, 0.85, Scope::Global).unwrap_err().to_string().contains("every population of hidden layer 1"));
+        let per_layer = survivors(&m, &s, 0.5, Scope::PerLayer).unwrap();
+        assert_eq!(per_layer.iter().map(|k| k.iter().filter(|&&x| !x).count()).collect::<Vec<_>>(), vec![3, 2]);
+    }
+
+    #[test]
+    fn compact_model_matches_the_masked_one() {
+        let m = model();
+        let small = compact(&m).unwrap();
+        assert_eq!(small.sizes, vec![6, 4, 3, 3]);
+        let rows = 7;
+        let mut ws_big = Workspace::new(&m, rows);
+        let mut ws_small = Workspace::new(&small, rows);
+        for (i, x) in ws_big.input.iter_mut().enumerate() {
+            *x = ((i * 31) % 17) as f32 / 17.0;
+        }
+        ws_small.input.copy_from_slice(&ws_big.input);
+        forward(&m, &mut ws_big, rows).unwrap();
+        forward(&small, &mut ws_small, rows).unwrap();
+        let gap = ws_big.logits.iter().zip(&ws_small.logits).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        assert!(gap <= 1e-5, "max |Δlogit| = {gap}");
+    }
+
+    #[test]
+    fn scores_by_name() {
+        let m = model();
+        let magnitude = scores(&m, Score::Magnitude, 0, None).unwrap();
+        assert_eq!(magnitude[0][1], 0.0);
+        assert!(magnitude[0][2] > 0.0);
+        let r1 = scores(&m, Score::Random, 4, None).unwrap();
+        assert_eq!(r1, scores(&m, Score::Random, 4, None).unwrap());
+        assert!(scores(&m, Score::Participation, 0, None).is_err());
+        assert_eq!(Score::parse("magnitud").unwrap_err().to_string(), "pruning score \"magnitud\" is not one of mass, magnitude, random, participation");
+    }
+}

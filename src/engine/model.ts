@@ -1,0 +1,68 @@
+import type { WasmBindings } from './bindings.js';
+import type { Evaluation } from './trainer.js';
+
+export type WasmModelHandle = WasmBindings['Model']['prototype'];
+
+/** `[loss, correct, rows, …confusion]` from wasm into an Evaluation. */
+export function toEvaluation(out: Float64Array, classes: number): Evaluation {
+  const [loss, correct, rows] = [out[0]!, out[1]!, out[2]!];
+  const confusion = Array.from({ length: classes }, (_, r) => Array.from(out.subarray(3 + r * classes, 3 + (r + 1) * classes)));
+  return { loss, correct, rows, accuracy: rows === 0 ? Number.NaN : correct / rows, confusion };
+}
+
+/** A trained, pruned or compact MLP held in wasm. Call `free()` when done. */
+export class WasmModel {
+  constructor(readonly handle: WasmModelHandle) {}
+
+  static fromBytes(wasm: WasmBindings, bytes: Uint8Array): WasmModel {
+    return new WasmModel(wasm.Model.from_bytes(bytes));
+  }
+
+  /** `[inputs, hidden…, classes]`. */
+  get sizes(): number[] {
+    return Array.from(this.handle.sizes());
+  }
+
+  get classes(): number {
+    const s = this.sizes;
+    return s[s.length - 1]!;
+  }
+
+  get parameterCount(): number {
+    return this.handle.parameter_count();
+  }
+
+  alive(): number[] {
+    return Array.from(this.handle.alive());
+  }
+
+  masses(layer: number): Float32Array {
+    return this.handle.masses(layer);
+  }
+
+  evaluate(images: Uint8Array, labels: Uint8Array): Evaluation {
+    return toEvaluation(this.handle.evaluate(images, labels), this.classes);
+  }
+
+  logits(images: Uint8Array, rows: number): Float32Array {
+    return this.handle.logits(images, rows);
+  }
+
+  /** Forward passes over `rows` images in batches; returns a checksum (for timing). */
+  infer(images: Uint8Array, rows: number, batch: number): number {
+    return this.handle.infer(images, rows, batch);
+  }
+
+  /** The physically smaller plain MLP: dead populations removed, masses folded in. */
+  compact(): WasmModel {
+    return new WasmModel(this.handle.compact());
+  }
+
+  toBytes(): Uint8Array {
+    return this.handle.to_bytes();
+  }
+
+  free(): void {
+    this.handle.free();
+  }
+}
