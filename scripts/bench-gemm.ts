@@ -4,7 +4,7 @@
  * in the same run. Prints a table and the wasm/TypeScript ratio for each shape.
  */
 import { nodeEngine, type GemmOp } from '../src/index.js';
-import { bestSecondsPerCall } from './bench-util.js';
+import { bestSecondsPerCall } from '../src/util/timing.js';
 
 const engine = nodeEngine();
 

@@ -18,6 +18,13 @@ interface TrainFlags {
   hidden?: number[];
   trainLimit?: number;
   testLimit?: number;
+  preset?: string;
+  dynamic?: string;
+  fitness?: string;
+  eta?: number;
+  mu?: number;
+  epsilon?: number;
+  anneal?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -38,6 +45,13 @@ export function registerTrain(program: Command): void {
     .option('--hidden <sizes>', 'hidden layer widths (default 512,256)', integerList('--hidden'))
     .option('--train-limit <n>', 'use only the first n training images', integer('--train-limit'))
     .option('--test-limit <n>', 'use only the first n test images', integer('--test-limit'))
+    .option('--preset <name>', 'a named configuration from src/config/presets.ts (flags override it)')
+    .option('--dynamic <name>', 'none | replicator | exponential | mutator | logistic (default none)')
+    .option('--fitness <name>', 'gradient | taylor | magnitude (default gradient)')
+    .option('--eta <η>', 'selection strength (default 0.05)', number('--eta'))
+    .option('--mu <μ>', 'mutation rate of the mutator dynamic (default 0.05)', number('--mu'))
+    .option('--epsilon <ε>', 'extinction threshold (default 1e-3)', number('--epsilon'))
+    .option('--no-anneal', 'keep η constant instead of following the learning-rate schedule')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -46,7 +60,9 @@ export function registerTrain(program: Command): void {
 Examples:
   $ evoprune train                                  # MNIST, 784-512-256-10, 20 epochs
   $ evoprune train --epochs 5 --hidden 256,128 --json
-  $ evoprune train --dataset idx:./my-data --optimizer adam --lr 0.001`,
+  $ evoprune train --dataset idx:./my-data --optimizer adam --lr 0.001
+  $ evoprune train --dynamic exponential --eta 0.04     # emergent sparsity
+  $ evoprune train --preset emergent-70 --json`,
     )
     .action(async (flags: TrainFlags) => {
       const config = resolveTrainConfig(
@@ -63,12 +79,22 @@ Examples:
           hidden: flags.hidden,
           trainLimit: flags.trainLimit,
           testLimit: flags.testLimit,
+          preset: flags.preset,
+          dynamic: flags.dynamic,
+          fitness: flags.fitness,
+          eta: flags.eta,
+          mu: flags.mu,
+          epsilon: flags.epsilon,
+          anneal: flags.anneal === false ? false : undefined,
         }) as TrainConfigInput,
       );
       const reporter = trainingReporter(flags.quiet === true);
       const summary = await withInterrupt((signal) => train(config, { ...reporter, signal })).finally(() => reporter.stop());
       if (flags.json) {
-        process.stdout.write(JSON.stringify(summary) + '\n');
+        // Telemetry holds typed arrays; JSON carries them as plain arrays.
+        const { telemetry, ...rest } = summary;
+        const plain = telemetry.map((t) => ({ ...t, masses: t.masses.map((m) => Array.from(m)), fitness: t.fitness.map((f) => Array.from(f)) }));
+        process.stdout.write(JSON.stringify({ ...rest, telemetry: plain }) + '\n');
       } else {
         const living = summary.alive.join('+');
         process.stdout.write(

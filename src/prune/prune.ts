@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { bestSecondsPerCall } from '../util/timing.js';
 import type { ScoreName } from '../config/dynamics.js';
 import type { ImageSet } from '../data/registry.js';
 import { WasmModel } from '../engine/model.js';
@@ -11,11 +11,14 @@ export interface PruneResult {
   accuracy: number;
   loss: number;
   alive: number[];
+  /** Why this pruning was refused (e.g. it would empty a layer); accuracy is then NaN. */
+  refused?: string;
 }
 
 /**
  * Hard-prunes the trainer's model at each fraction with each score and evaluates each pruned
- * model on `test` without retraining. Fraction 0 is the unpruned model.
+ * model on `test` without retraining. Fraction 0 is the unpruned model. A refused pruning (one
+ * that would empty a layer) is recorded with NaN accuracy and the reason, not thrown.
  */
 export function pruneSweep(
   trainer: WasmTrainer,
@@ -26,7 +29,14 @@ export function pruneSweep(
   const results: PruneResult[] = [];
   for (const score of options.scores) {
     for (const fraction of options.fractions) {
-      const model = trainer.pruned(score, fraction, scope);
+      let model: WasmModel;
+      try {
+        model = trainer.pruned(score, fraction, scope);
+      } catch (error) {
+        const refused = error instanceof Error ? error.message : String(error);
+        results.push({ score, fraction, scope, accuracy: Number.NaN, loss: Number.NaN, alive: [], refused });
+        continue;
+      }
       try {
         const e = model.evaluate(test.images, test.labels);
         results.push({ score, fraction, scope, accuracy: e.accuracy, loss: e.loss, alive: model.alive() });
@@ -60,14 +70,7 @@ export function compactChecked(model: WasmModel, check: ImageSet, tolerance = 1e
   return { compact, maxLogitDifference: worst };
 }
 
-/** Samples per second of inference over `set` in batches of `batch`: the best of `repeats`. */
-export function inferenceSpeed(model: WasmModel, set: ImageSet, batch: number, repeats = 5): number {
-  model.infer(set.images, set.rows, batch); // warm-up
-  let best = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    model.infer(set.images, set.rows, batch);
-    best = Math.min(best, (performance.now() - t0) / 1000);
-  }
-  return set.rows / best;
+/** Samples per second of inference over `set` in batches of `batch` (best batch of calls over `seconds`). */
+export function inferenceSpeed(model: WasmModel, set: ImageSet, batch: number, seconds = 0.5): number {
+  return set.rows / bestSecondsPerCall(() => model.infer(set.images, set.rows, batch), seconds);
 }

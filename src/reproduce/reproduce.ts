@@ -3,7 +3,7 @@ import type { ColumnTable } from 'arquero';
 import type { DynamicName, ScoreName } from '../config/dynamics.js';
 import { PRESETS } from '../config/presets.js';
 import { loadDataset, type Dataset } from '../data/registry.js';
-import { pruneSweep, type PruneResult } from '../prune/prune.js';
+import { compactChecked, inferenceSpeed, pruneSweep, type PruneResult } from '../prune/prune.js';
 import { train, type TrainOptions, type TrainSummary } from '../train/train.js';
 
 /** The paper's reported numbers (MNIST, 784–512–256–10; arXiv 2601.10765). */
@@ -13,6 +13,8 @@ export const REPRODUCE_FRACTIONS = [0.35, 0.4, 0.45, 0.5] as const;
 
 export interface ReproduceOptions {
   dynamics: readonly DynamicName[];
+  /** Also train these presets beyond the paper (default: emergent-70). */
+  extraPresets?: readonly string[];
   epochs: number;
   seed: number;
   /** Passed to `train` for every run (first N images; for quick checks). */
@@ -24,10 +26,16 @@ export interface ReproduceOptions {
 }
 
 export interface ReproduceRun {
+  preset: string;
   dynamic: DynamicName;
   summary: TrainSummary;
   pruning: PruneResult[];
+  /** The compact model (extinct populations removed) against the full-size one, same batch. */
+  compaction: { sizes: number[]; maxLogitDifference: number; speedup: number };
 }
+
+/** Inference batch for the compaction speed comparison. */
+export const INFERENCE_BATCH = 128;
 
 /**
  * Trains each dynamic's `paper-<dynamic>` preset with the paper's protocol and hard-prunes the
@@ -37,22 +45,37 @@ export interface ReproduceRun {
 export async function reproduce(options: ReproduceOptions): Promise<{ runs: ReproduceRun[]; table: ColumnTable }> {
   const dataset = options.dataset ?? loadDataset('mnist', { trainLimit: options.trainLimit, testLimit: options.testLimit });
   const runs: ReproduceRun[] = [];
-  for (const dynamic of options.dynamics) {
-    const preset = PRESETS[`paper-${dynamic}`];
-    if (!preset) throw new Error(`no preset paper-${dynamic}`);
-    const scores: ScoreName[] = dynamic === 'none' ? ['mass', 'magnitude', 'random', 'participation'] : ['mass'];
+  const presets = [...options.dynamics.map((d) => `paper-${d}`), ...(options.extraPresets ?? ['emergent-70'])];
+  for (const name of presets) {
+    const preset = PRESETS[name];
+    if (!preset) throw new Error(`no preset ${name}`);
+    const dynamic = (preset.config.dynamic ?? 'none') as DynamicName;
+    // Magnitude norms are not comparable across layers of different fan-out (a global ranking
+    // empties the last hidden layer first), so that baseline prunes each layer by the fraction.
+    const globalScores: ScoreName[] = name === 'paper-none' ? ['mass', 'random', 'participation'] : ['mass'];
+    const layerScores: ScoreName[] = name === 'paper-none' ? ['magnitude'] : [];
     let pruning: PruneResult[] = [];
+    let compaction: ReproduceRun['compaction'] | undefined;
     const summary = await train(
       { ...preset.config, epochs: options.epochs, seed: options.seed, trainLimit: options.trainLimit, testLimit: options.testLimit },
       {
         ...options.trainOptions?.(dynamic),
         dataset,
         onFinish: (trainer) => {
-          pruning = pruneSweep(trainer, dataset.test, { scores, fractions: REPRODUCE_FRACTIONS });
+          pruning = [
+            ...pruneSweep(trainer, dataset.test, { scores: globalScores, fractions: REPRODUCE_FRACTIONS }),
+            ...pruneSweep(trainer, dataset.test, { scores: layerScores, fractions: REPRODUCE_FRACTIONS, scope: 'layer' }),
+          ];
+          const full = trainer.model();
+          const { compact, maxLogitDifference } = compactChecked(full, dataset.test);
+          const speedup = inferenceSpeed(compact, dataset.test, INFERENCE_BATCH) / inferenceSpeed(full, dataset.test, INFERENCE_BATCH);
+          compaction = { sizes: compact.sizes, maxLogitDifference, speedup };
+          full.free();
+          compact.free();
         },
       },
     );
-    runs.push({ dynamic, summary, pruning });
+    runs.push({ preset: name, dynamic, summary, pruning, compaction: compaction! });
     options.onRun?.(dynamic, summary);
   }
   return { runs, table: reproduceTable(runs) };
@@ -62,19 +85,23 @@ const percent = (x: number) => Math.round(x * 10000) / 100;
 
 /** One row per (dynamic, pruning score), accuracies in %, with the paper's columns beside ours. */
 export function reproduceTable(runs: readonly ReproduceRun[]): ColumnTable {
-  const rows = runs.flatMap(({ dynamic, summary, pruning }) => {
+  const rows = runs.flatMap(({ preset, dynamic, summary, pruning, compaction }) => {
     const scores = [...new Set(pruning.map((p) => p.score))];
     return scores.map((score) => {
       const at = (f: number) => pruning.find((p) => p.score === score && p.fraction === f)?.accuracy ?? Number.NaN;
+      const scope = pruning.find((p) => p.score === score)?.scope;
       return {
+        preset,
         dynamic,
-        score: dynamic === 'none' && score !== 'mass' ? `${score} (baseline)` : score,
+        score: score === 'mass' ? score : `${score} (baseline${scope === 'layer' ? ', per layer' : ''})`,
         dense: percent(summary.testAccuracy),
         pruned35: percent(at(0.35)),
         pruned40: percent(at(0.4)),
         pruned45: percent(at(0.45)),
         pruned50: percent(at(0.5)),
         emergentSparsity: percent(summary.sparsity),
+        compactSizes: compaction.sizes.join('-'),
+        compactSpeedup: Math.round(compaction.speedup * 100) / 100,
         paperDense: percent(PAPER.dense),
         paperPruned35: percent(PAPER.pruned35),
         paperPruned50: PAPER.pruned50,

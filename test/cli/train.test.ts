@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
@@ -10,6 +12,39 @@ export function cli(args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+describe('evoprune reproduce', () => {
+  it('trains the chosen dynamics and writes the table as CSV, JSON and Markdown', () => {
+    const out = tempDir();
+    const r = cli(['reproduce', '--dynamics', 'none,replicator', '--epochs', '1', '--train-limit', '600', '--test-limit', '200', '--out', out, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>[];
+    // none: mass + 3 baselines; replicator: mass; emergent-70: mass.
+    expect(rows.map((row) => `${row.preset}/${row.score}`)).toEqual([
+      'paper-none/mass',
+      'paper-none/random (baseline)',
+      'paper-none/participation (baseline)',
+      'paper-none/magnitude (baseline, per layer)',
+      'paper-replicator/mass',
+      'emergent-70/mass',
+    ]);
+    for (const row of rows) {
+      for (const key of ['dense', 'pruned35', 'emergentSparsity', 'compactSpeedup']) {
+        expect(Number.isFinite(row[key]), `${key} of ${row.preset}`).toBe(true);
+      }
+      expect(row.paperPruned35).toBe(95.5);
+    }
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['reproduce.csv', 'reproduce.json', 'reproduce.md']);
+    expect(readFileSync(join(out, 'reproduce.md'), 'utf8')).toContain('|preset|dynamic|score|dense|');
+  });
+
+  it('names a bad dynamic', () => {
+    const r = cli(['reproduce', '--dynamics', 'none,replicatr']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--dynamics: "replicatr" is not one of none, replicator, exponential, mutator, logistic');
+  });
+});
 
 describe('evoprune train', () => {
   it('trains on an IDX folder and prints one JSON object as the last line', () => {

@@ -62,7 +62,7 @@ pub struct Selection<'a> {
 pub enum Capacity {
     /// Masses fixed.
     Fixed,
-    /// Rescale the living masses so that the layer's mean mass (over all populations) is 1.
+    /// Rescale the living masses so that their mean is 1 (`Σ m = n_alive`).
     MeanOne,
     /// Masses stay in [0, 1] (the update clamps); no rescaling.
     UnitInterval,
@@ -204,7 +204,8 @@ pub fn standardise(masses: &[f32], smoothed: &[f32], out: &mut [f32]) -> (f32, f
 }
 
 /// Extinction then capacity, after a dynamic's update: `m_i < ε ⇒ m_i = 0` for good; with
-/// [`Capacity::MeanOne`] the living masses are then scaled by `n / Σ m` (sum in f64, increasing i).
+/// [`Capacity::MeanOne`] the living masses are then scaled by `n_alive / Σ m` (sum in f64,
+/// increasing i), so each survivor's mass stays O(1) however many have died.
 pub fn extinction_and_capacity(masses: &mut [f32], epsilon: f32, capacity: Capacity) {
     for m in masses.iter_mut() {
         if *m < epsilon {
@@ -213,8 +214,9 @@ pub fn extinction_and_capacity(masses: &mut [f32], epsilon: f32, capacity: Capac
     }
     if capacity == Capacity::MeanOne {
         let total: f64 = masses.iter().map(|&m| m as f64).sum();
+        let alive = masses.iter().filter(|&&m| m > 0.0).count();
         if total > 0.0 {
-            let scale = (masses.len() as f64 / total) as f32;
+            let scale = (alive as f64 / total) as f32;
             for m in masses.iter_mut() {
                 *m *= scale;
             }
@@ -288,7 +290,7 @@ mod tests {
         extinction_and_capacity(&mut m, 1e-3, Capacity::MeanOne);
         assert_eq!(m[0], 0.0);
         assert_eq!(m[3], 0.0);
-        assert!((m.iter().sum::<f32>() - 4.0).abs() < 1e-6);
+        assert!((m.iter().sum::<f32>() - 2.0).abs() < 1e-6, "mean 1 over the two survivors: {m:?}");
         // Extinct populations never come back, whatever their fitness.
         let f = vec![5.0, 0.0, 0.0, 5.0];
         let s = select(&f, &m);

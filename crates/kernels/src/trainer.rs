@@ -601,7 +601,7 @@ mod tests {
         for m in &a.model.masses {
             let alive: Vec<f32> = m.iter().copied().filter(|&x| x > 0.0).collect();
             assert!(alive.iter().all(|&x| x >= 1e-3));
-            assert!((m.iter().sum::<f32>() - m.len() as f32).abs() < 1e-3, "mean mass stays 1");
+            assert!((m.iter().sum::<f32>() - alive.len() as f32).abs() < 1e-3, "mean mass of the living stays 1");
         }
         assert!(a.participation.iter().flatten().all(|s| (0.0..=1.0).contains(s)));
         // Extinct populations' weights and optimizer state are cleared.
