@@ -35,9 +35,11 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$EVOPRUNE_WA
   # Not --locked: the lock file names a webpki-roots release that the registry mirror lacks.
   "$host_cargo" install -q wasm-bindgen-cli --version "$EVOPRUNE_WASM_BINDGEN_VERSION" --force
 fi
-if ! command -v wasm-pack >/dev/null 2>&1; then
-  echo "setup-toolchain: installing wasm-pack"
-  "$host_cargo" install -q wasm-pack --locked
+# Pinned, like the CLI above: the committed kernels must be reproducible byte for byte.
+wasm_pack_version=0.15.1
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$wasm_pack_version" ]; then
+  echo "setup-toolchain: installing wasm-pack $wasm_pack_version"
+  "$host_cargo" install -q wasm-pack --version "$wasm_pack_version" --locked --force
 fi
 
 echo "setup-toolchain: ready ($EVOPRUNE_TOOLCHAIN)"
@@ -45,4 +47,4 @@ echo "  rustc        $("${RUSTC:-rustc}" --version)"
 echo "  cargo        $("$EVOPRUNE_CARGO" --version)"
 echo "  wasm-bindgen $(wasm-bindgen --version)"
 echo "  wasm-pack    $(wasm-pack --version)"
-echo "  wasm-opt     $(wasm-opt --version)"
+echo "  wasm-opt     (npm package binaryen, installed by npm ci)"

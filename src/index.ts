@@ -14,3 +14,4 @@ export { PAPER, reproduce, reproduceTable, REPRODUCE_FRACTIONS, type ReproduceOp
 export { writeTable } from './analysis/export.js';
 export { writeFileAtomic } from './util/atomic.js';
 export { PARTICIPATION_DEFAULTS, type TelemetryRecord } from './train/train.js';
+export { loadModel, saveModel } from './prune/files.js';

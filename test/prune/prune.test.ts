@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compactChecked, inferenceSpeed, loadDataset, nodeEngine, pruneSweep, train, WasmModel, type WasmTrainer } from '../../src/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compactChecked, inferenceSpeed, loadDataset, loadModel, nodeEngine, pruneSweep, saveModel, train, WasmModel, type WasmTrainer } from '../../src/index.js';
+import { tempDir } from '../helpers/idx.js';
 
 const mnist = loadDataset('mnist', { trainLimit: 3000, testLimit: 500 });
 
@@ -44,6 +47,13 @@ describe('hard pruning and compaction', () => {
       const first20 = mnist.test.images.subarray(0, 20 * 784);
       expect(Array.from(again.logits(first20, 20))).toEqual(Array.from(compact.logits(first20, 20)));
       expect(() => WasmModel.fromBytes(nodeEngine().wasm, compact.toBytes().subarray(0, 50))).toThrow(/truncated/);
+      const file = join(tempDir(), 'compact.model');
+      saveModel(compact, file);
+      const loaded = loadModel(file);
+      expect(loaded.sizes).toEqual(compact.sizes);
+      loaded.free();
+      writeFileSync(file, 'not a model at all');
+      expect(() => loadModel(file)).toThrow(`${file}: not an evoprune model (bad header or version)`);
       expect(inferenceSpeed(compact, mnist.test, 128, 1)).toBeGreaterThan(0);
       for (const m of [masked, compact, again]) m.free();
       checked = true;
