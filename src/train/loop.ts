@@ -1,0 +1,224 @@
+// The training loop, free of Node APIs: it runs in Node, in a page and in a Web Worker.
+import type { TrainConfig } from '../config/schema.js';
+import type { Dataset } from '../data/types.js';
+import type { Engine } from '../engine/engine.js';
+import { WasmTrainer, type WasmTrainerConfig } from '../engine/trainer.js';
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  /** Batches done in the current epoch, and per epoch. */
+  batch: number;
+  batches: number;
+  /** Mean training loss of the batches since the last progress report. */
+  loss: number;
+  samplesPerSecond: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** Training throughput of this epoch (evaluation excluded). */
+  samplesPerSecond: number;
+  seconds: number;
+  alive: number[];
+}
+
+export interface TrainSummary {
+  testAccuracy: number;
+  testLoss: number;
+  epochs: number;
+  samplesPerSecond: number;
+  /** SHA-256 of the final training state. */
+  stateHash: string;
+  /** Living populations per hidden layer, and the fraction extinct over all of them. */
+  alive: number[];
+  populations: number;
+  sparsity: number;
+  seconds: number;
+  dataset: string;
+  sizes: number[];
+  confusion: number[][];
+  history: EpochMetrics[];
+  telemetry: TelemetryRecord[];
+  config: TrainConfig;
+}
+
+/** What `train` hands to `onFinish` before freeing the trainer: prune, compact, save. */
+export type FinishHook = (trainer: WasmTrainer, dataset: Dataset) => void | Promise<void>;
+
+export interface TrainOptions {
+  onProgress?: (progress: TrainProgress) => void;
+  onEpoch?: (metrics: EpochMetrics) => void;
+  /** An already loaded dataset (else `config.dataset` is loaded). */
+  dataset?: Dataset;
+  engine?: Engine;
+  /** Batches per call into wasm between progress reports. */
+  chunk?: number;
+  /** Stops the run at the next chunk boundary (the promise rejects with an AbortError). */
+  signal?: AbortSignal;
+  /** Called with the trained wasm trainer before it is freed. */
+  onFinish?: FinishHook;
+  /** Called with every telemetry record as it is taken. */
+  onTelemetry?: (record: TelemetryRecord) => void;
+}
+
+/** The wasm trainer's configuration for a resolved run configuration and dataset. */
+export function wasmTrainerConfig(config: TrainConfig, dataset: Dataset): WasmTrainerConfig {
+  const optimizer: WasmTrainerConfig['optimizer'] =
+    config.optimizer === 'sgd'
+      ? { kind: 'sgd', lr: config.lr, momentum: config.momentum, weightDecay: config.weightDecay }
+      : { kind: 'adam', lr: config.lr, beta1: config.beta1, beta2: config.beta2, eps: config.eps, weightDecay: config.weightDecay };
+  return {
+    sizes: [dataset.train.cols, ...config.hidden, dataset.classes],
+    seed: config.seed,
+    batch: config.batch,
+    optimizer,
+    schedule: config.schedule === 'cosine' ? { kind: 'cosine', epochs: config.epochs } : { kind: 'constant' },
+    initialMass: config.initialMass,
+    evolution: {
+      fitness: config.fitness,
+      dynamic: config.dynamic,
+      eta: config.eta,
+      mu: config.mu,
+      rho: config.rho,
+      epsilon: config.epsilon,
+      interval: config.interval,
+      warmup: config.warmup,
+      anneal: config.anneal,
+    },
+    ...(config.participation ? { participation: PARTICIPATION_DEFAULTS } : {}),
+  };
+}
+
+/**
+ * Participation-variable hyper-parameters (arXiv 2512.22106 baseline): benefit weight α, norm
+ * penalty β, sparsity penalty γ and ascent step. ⟨∇L, θ_i⟩ is O(1e-3) per step and ‖θ_i‖² is
+ * O(1) for He-initialised rows, so β and γ are small enough that the benefit term decides.
+ */
+export const PARTICIPATION_DEFAULTS = { alpha: 1, beta: 1e-4, gamma: 1e-5, lr: 1 } as const;
+
+/** One telemetry record: the populations of every hidden layer at one optimizer step. */
+export interface TelemetryRecord {
+  step: number;
+  epoch: number;
+  alive: number[];
+  masses: Float32Array[];
+  /** The last standardised fitness F̃ (0 for the extinct). */
+  fitness: Float32Array[];
+}
+
+function record(trainer: WasmTrainer, layers: number): TelemetryRecord {
+  const range = Array.from({ length: layers }, (_, l) => l);
+  return {
+    step: trainer.step,
+    epoch: trainer.epoch + trainer.cursor / Math.max(1, trainer.trainRows),
+    alive: trainer.alive(),
+    masses: range.map((l) => trainer.masses(l)),
+    fitness: range.map((l) => trainer.fitness(l)),
+  };
+}
+
+/** Lets progress render and signals arrive between chunks (setImmediate in Node, else a task). */
+const yieldToEventLoop = () =>
+  new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+/**
+ * Trains a population-scaled MLP on a loaded dataset with a resolved configuration. The whole
+ * step runs in wasm; this loop only moves bytes in once, calls `run` per chunk of batches, and
+ * reports. Resolves with the final summary.
+ */
+export async function runTraining(
+  config: TrainConfig,
+  dataset: Dataset,
+  engine: Engine,
+  options: Omit<TrainOptions, 'dataset' | 'engine'> = {},
+): Promise<TrainSummary> {
+  const trainer = new WasmTrainer(engine.wasm, wasmTrainerConfig(config, dataset));
+  const started = performance.now();
+  try {
+    trainer.setData('train', dataset.train.images, dataset.train.labels, dataset.train.rows, dataset.train.cols);
+    trainer.setData('test', dataset.test.images, dataset.test.labels, dataset.test.rows, dataset.test.cols);
+    const history: EpochMetrics[] = [];
+    const layers = config.hidden.length;
+    const telemetry: TelemetryRecord[] = [];
+    const take = () => {
+      const r = record(trainer, layers);
+      telemetry.push(r);
+      options.onTelemetry?.(r);
+    };
+    take();
+    const batches = trainer.batchesPerEpoch;
+    const chunk = options.chunk ?? 20;
+    let trainSeconds = 0;
+    while (trainer.epoch < config.epochs) {
+      const epoch = trainer.epoch;
+      const epochStart = performance.now();
+      let lossSum = 0;
+      let lossCount = 0;
+      while (trainer.epoch === epoch) {
+        if (options.signal?.aborted) throw new DOMException('training was stopped', 'AbortError');
+        const t0 = performance.now();
+        // Chunks end on telemetry steps, so records fall exactly every `telemetryEvery` steps.
+        const toRecord = config.telemetryEvery - (trainer.step % config.telemetryEvery);
+        const ran = trainer.run(Math.min(chunk, toRecord));
+        if (trainer.step % config.telemetryEvery === 0) take();
+        const seconds = (performance.now() - t0) / 1000;
+        const loss = trainer.takeTrainLoss();
+        lossSum += loss * ran;
+        lossCount += ran;
+        const batch = trainer.epoch === epoch ? Math.floor(trainer.cursor / config.batch) : batches;
+        options.onProgress?.({
+          epoch: epoch + 1,
+          epochs: config.epochs,
+          batch,
+          batches,
+          loss,
+          samplesPerSecond: (ran * config.batch) / seconds,
+        });
+        await yieldToEventLoop();
+      }
+      const epochTrainSeconds = (performance.now() - epochStart) / 1000;
+      trainSeconds += epochTrainSeconds;
+      const test = trainer.evaluate('test');
+      const metrics: EpochMetrics = {
+        epoch: epoch + 1,
+        trainLoss: lossSum / lossCount,
+        testLoss: test.loss,
+        testAccuracy: test.accuracy,
+        samplesPerSecond: dataset.train.rows / epochTrainSeconds,
+        seconds: (performance.now() - epochStart) / 1000,
+        alive: trainer.alive(),
+      };
+      history.push(metrics);
+      options.onEpoch?.(metrics);
+    }
+    if (telemetry[telemetry.length - 1]!.step !== trainer.step) take();
+    await options.onFinish?.(trainer, dataset);
+    const test = trainer.evaluate('test');
+    const alive = trainer.alive();
+    const populations = config.hidden.reduce((a, b) => a + b, 0);
+    const living = alive.reduce((a, b) => a + b, 0);
+    return {
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
+      epochs: trainer.epoch,
+      samplesPerSecond: trainSeconds > 0 ? (dataset.train.rows * history.length) / trainSeconds : 0,
+      stateHash: trainer.stateHash(),
+      alive,
+      populations,
+      sparsity: (populations - living) / populations,
+      seconds: (performance.now() - started) / 1000,
+      dataset: dataset.name,
+      sizes: [dataset.train.cols, ...config.hidden, dataset.classes],
+      confusion: test.confusion,
+      history,
+      telemetry,
+      config,
+    };
+  } finally {
+    trainer.free();
+  }
+}

@@ -1,0 +1,76 @@
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataset, train } from '../../src/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const site = join(root, 'dist');
+const artifacts = join(root, '..', 'test-artifacts');
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+
+/** A static server for the built demo on 127.0.0.1 (any free port). */
+function serve(): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(site, path);
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!file.startsWith(site) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Debian's Chromium (DESIGN.md §6): playwright-core cannot download a browser here. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('the demo in headless Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(join(site, 'index.html'))) throw new Error(`${site} has no build: run npm run web:build first`);
+    server = await serve();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it("trains in a Web Worker and ends with Node's stateHash for the same config and seed", async () => {
+    const config = { dynamic: 'exponential' as const, eta: 0.1, epochs: 3, seed: 3, trainLimit: 5000, hidden: [128, 64] };
+    const page = await browser.newPage({ viewport: { width: 1150, height: 620 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const query = new URLSearchParams({ auto: '1', ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])) });
+    const { port } = server.address() as AddressInfo;
+    await page.goto(`http://127.0.0.1:${port}/?${query}`);
+    await page.waitForFunction(() => (window as unknown as { evoprune: { done: boolean } }).evoprune.done, undefined, { timeout: 240_000 });
+    const inPage = await page.evaluate(() => (window as unknown as { evoprune: { stateHash?: string; error?: string; testAccuracy?: number } }).evoprune);
+    expect(inPage.error).toBeUndefined();
+    expect(errors).toEqual([]);
+    await page.locator('#prune').fill('50');
+    await page.locator('#prune').dispatchEvent('input');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'demo.png') });
+    expect(await page.locator('#prune-result').textContent()).toMatch(/accuracy .* compact model 784-/);
+
+    const mnist = loadDataset('mnist', { trainLimit: config.trainLimit, testLimit: 2000 });
+    const node = await train({ ...config, telemetryEvery: 20 }, { dataset: mnist });
+    expect(inPage.stateHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(inPage.stateHash).toBe(node.stateHash);
+    expect(inPage.testAccuracy).toBe(node.testAccuracy);
+    await page.close();
+  });
+});

@@ -1,0 +1,170 @@
+import { DYNAMIC_NAMES } from '../../src/config/dynamics.js';
+import type { PruneRow, StartMessage, WorkerMessage } from './protocol.js';
+
+const $ = <T extends Element>(selector: string) => document.querySelector(selector) as T;
+const form = $<HTMLFormElement>('#controls');
+const status = $<HTMLDivElement>('#status');
+const slider = $<HTMLInputElement>('#prune');
+const select = form.elements.namedItem('dynamic') as HTMLSelectElement;
+for (const name of DYNAMIC_NAMES) select.add(new Option(name, name, name === 'exponential', name === 'exponential'));
+
+/** What the end-to-end test reads. */
+const result: { done: boolean; stateHash?: string; testAccuracy?: number; error?: string } = { done: false };
+(window as unknown as { evoprune: typeof result }).evoprune = result;
+
+const SVG = 'http://www.w3.org/2000/svg';
+const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+
+function draw(svg: SVGSVGElement, series: number[][], yMax: number, labels: string[] = []): void {
+  svg.replaceChildren();
+  const [w, h, pad] = [300, 160, 24];
+  const length = Math.max(2, ...series.map((s) => s.length));
+  const axis = document.createElementNS(SVG, 'path');
+  axis.setAttribute('d', `M${pad},4 V${h - pad} H${w - 4}`);
+  axis.setAttribute('stroke', '#999');
+  axis.setAttribute('fill', 'none');
+  svg.append(axis);
+  series.forEach((values, k) => {
+    const line = document.createElementNS(SVG, 'polyline');
+    const points = values.map((v, i) => `${pad + (i / (length - 1)) * (w - pad - 4)},${h - pad - (v / yMax) * (h - pad - 4)}`);
+    line.setAttribute('points', points.join(' '));
+    line.setAttribute('fill', 'none');
+    line.setAttribute('stroke', COLORS[k % COLORS.length]!);
+    line.setAttribute('stroke-width', '2');
+    svg.append(line);
+    if (labels[k]) {
+      const text = document.createElementNS(SVG, 'text');
+      text.setAttribute('x', String(w - 70));
+      text.setAttribute('y', String(14 + 12 * k));
+      text.setAttribute('font-size', '10');
+      text.setAttribute('fill', COLORS[k % COLORS.length]!);
+      text.textContent = labels[k]!;
+      svg.append(text);
+    }
+  });
+  const top = document.createElementNS(SVG, 'text');
+  top.setAttribute('x', '0');
+  top.setAttribute('y', '10');
+  top.setAttribute('font-size', '9');
+  top.textContent = String(yMax);
+  svg.append(top);
+}
+
+function histogram(svg: SVGSVGElement, masses: number[]): void {
+  svg.replaceChildren();
+  if (masses.length === 0) return;
+  const max = Math.max(...masses);
+  const bins = new Array<number>(30).fill(0);
+  for (const m of masses) bins[Math.min(29, Math.floor((m / max) * 30))]! += 1;
+  const tallest = Math.max(...bins);
+  bins.forEach((count, i) => {
+    const bar = document.createElementNS(SVG, 'rect');
+    const height = (count / tallest) * 130;
+    bar.setAttribute('x', String(10 + i * 9.4));
+    bar.setAttribute('y', String(140 - height));
+    bar.setAttribute('width', '8');
+    bar.setAttribute('height', String(height));
+    bar.setAttribute('fill', '#1f77b4');
+    svg.append(bar);
+  });
+  const label = document.createElementNS(SVG, 'text');
+  label.setAttribute('x', '10');
+  label.setAttribute('y', '155');
+  label.setAttribute('font-size', '10');
+  label.textContent = `0 … ${max.toFixed(2)}  (${masses.length} living)`;
+  svg.append(label);
+}
+
+let pruneRows: PruneRow[] = [];
+let denseParameters = 0;
+
+function showPrune(): void {
+  const percent = Number(slider.value);
+  $('#prune-value').textContent = `${percent} %`;
+  const row = pruneRows.find((r) => Math.round(r.fraction * 100) === percent);
+  if (!row) return;
+  $('#prune-result').textContent = row.refused
+    ? `refused: ${row.refused}`
+    : `accuracy ${(100 * row.accuracy).toFixed(2)} % · compact model ${row.sizes.join('-')} · ${row.parameters.toLocaleString()} parameters (${((100 * row.parameters) / denseParameters).toFixed(1)} % of dense)`;
+}
+slider.addEventListener('input', showPrune);
+
+let worker: Worker | undefined;
+
+function start(config: StartMessage['config']): void {
+  const start: StartMessage = { type: 'start', config, testLimit: 2000, dataUrl: new URL('./mnist/', document.baseURI).href };
+  worker?.terminate();
+  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  const accuracy: number[] = [];
+  const alive: number[][] = config.hidden.map(() => []);
+  result.done = false;
+  slider.disabled = true;
+  status.textContent = 'loading MNIST…';
+  worker.onerror = (event) => {
+    status.textContent = `error: the worker failed (${event.message || 'could not load'})`;
+    Object.assign(result, { done: true, error: event.message || 'worker failed to load' });
+  };
+  worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+    const message = event.data;
+    switch (message.type) {
+      case 'ready':
+        worker!.postMessage(start);
+        break;
+      case 'progress': {
+        const p = message.progress;
+        status.textContent = `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(4)} · ${Math.round(p.samplesPerSecond)} samples/s`;
+        break;
+      }
+      case 'epoch':
+        accuracy.push(message.metrics.testAccuracy);
+        draw($('#accuracy'), [accuracy], 1);
+        break;
+      case 'masses':
+        message.alive.forEach((n, l) => alive[l]!.push(n));
+        draw($('#alive'), alive, Math.max(...config.hidden), config.hidden.map((n, l) => `layer ${l + 1} (${n})`));
+        histogram($('#masses'), message.masses);
+        break;
+      case 'done':
+        pruneRows = message.prune;
+        denseParameters = message.denseParameters;
+        slider.disabled = false;
+        showPrune();
+        status.textContent = `done: test accuracy ${(100 * message.testAccuracy).toFixed(2)} % · emergent sparsity ${(100 * message.sparsity).toFixed(1)} % · alive ${message.alive.join('+')} · stateHash ${message.stateHash}`;
+        Object.assign(result, { done: true, stateHash: message.stateHash, testAccuracy: message.testAccuracy });
+        break;
+      case 'error':
+        status.textContent = `error: ${message.message}`;
+        Object.assign(result, { done: true, error: message.message });
+        break;
+    }
+  };
+}
+
+function configFrom(get: (name: string) => string | null): StartMessage['config'] {
+  const num = (name: string, fallback: number) => {
+    const v = get(name);
+    return v === null || v === '' ? fallback : Number(v);
+  };
+  return {
+    dynamic: get('dynamic') ?? 'exponential',
+    eta: num('eta', 0.04),
+    epochs: num('epochs', 3),
+    seed: num('seed', 0),
+    trainLimit: num('trainLimit', 10000),
+    hidden: (get('hidden') ?? '512,256').split(',').map(Number),
+  };
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const data = new FormData(form);
+  start(configFrom((name) => data.get(name) as string | null));
+});
+
+// ?auto&epochs=1&trainLimit=1000… starts at once (the end-to-end test uses this).
+const params = new URLSearchParams(location.search);
+for (const [name, value] of params) {
+  const field = form.elements.namedItem(name);
+  if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = value;
+}
+if (params.has('auto')) start(configFrom((name) => params.get(name)));

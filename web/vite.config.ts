@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import wasmModule from 'vite-plugin-wasm';
+
+// vite-plugin-wasm ships CommonJS types: under NodeNext its default export arrives as the module.
+const wasm = ((wasmModule as unknown as { default?: () => Plugin }).default ?? wasmModule) as unknown as () => Plugin;
+
+// The demo: trains in a Web Worker through the Vite entry of evoprune (src/vite.ts), whose
+// kernels vite-plugin-wasm instantiates. MNIST comes from public/mnist (npm run web:data).
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  plugins: [wasm()],
+  worker: { format: 'es', plugins: () => [wasm()] },
+  build: { target: 'esnext', outDir: 'dist', emptyOutDir: true },
+  server: { fs: { allow: ['..'] } },
+});
