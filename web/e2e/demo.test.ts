@@ -12,13 +12,13 @@ const site = join(root, 'dist');
 const artifacts = join(root, '..', 'test-artifacts');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
-/** A static server for the built demo on 127.0.0.1 (any free port). */
-function serve(): Promise<Server> {
+/** A static server for `folder` on 127.0.0.1 (any free port). */
+function serve(folder: string): Promise<Server> {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(site, path);
+    let file = join(folder, path);
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!file.startsWith(site) || !existsSync(file)) {
+    if (!file.startsWith(folder) || !existsSync(file)) {
       response.writeHead(404).end();
       return;
     }
@@ -32,11 +32,13 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the demo in headless Chromium', () => {
   let server: Server;
+  let repository: Server;
   let browser: Browser;
 
   beforeAll(async () => {
     if (!existsSync(join(site, 'index.html'))) throw new Error(`${site} has no build: run npm run web:build first`);
-    server = await serve();
+    server = await serve(site);
+    repository = await serve(join(root, '..'));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -46,6 +48,20 @@ describe('the demo in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     server?.close();
+    repository?.close();
+  });
+
+  it('a plain <script type="module"> page, no bundler, gives the same stateHash too', async () => {
+    const config = { hidden: [32, 16], epochs: 1, seed: 5, dynamic: 'replicator' as const, eta: 0.05 };
+    const page = await browser.newPage();
+    const { port } = repository.address() as AddressInfo;
+    await page.goto(`http://127.0.0.1:${port}/web/e2e/plain.html?trainLimit=1000&config=${encodeURIComponent(JSON.stringify(config))}`);
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
+    const result = await page.evaluate(() => (window as unknown as { result: { stateHash?: string; error?: string } }).result);
+    expect(result.error).toBeUndefined();
+    const node = await train(config, { dataset: loadDataset('mnist', { trainLimit: 1000, testLimit: 500 }) });
+    expect(result.stateHash).toBe(node.stateHash);
+    await page.close();
   });
 
   it("trains in a Web Worker and ends with Node's stateHash for the same config and seed", async () => {
