@@ -21,6 +21,7 @@ export const model_infer: (a: number, b: number, c: number, d: number, e: number
 export const model_logits: (a: number, b: number, c: number, d: number) => [number, number, number, number];
 export const model_masses: (a: number, b: number) => [number, number, number, number];
 export const model_parameter_count: (a: number) => number;
+export const model_pruned: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
 export const model_sizes: (a: number) => [number, number];
 export const model_to_bytes: (a: number) => [number, number];
 export const relu: (a: number) => void;

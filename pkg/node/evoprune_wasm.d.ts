@@ -52,6 +52,12 @@ export class Model {
     masses(layer: number): Float32Array;
     parameter_count(): number;
     /**
+     * This model with `fraction` of its hidden populations removed (mass 0), ranked by `score`
+     * (`mass`, `magnitude` or `random` with `seed`; participation needs the trainer), globally
+     * (`scope` = "global") or per layer ("layer").
+     */
+    pruned(score: string, fraction: number, scope: string, seed: number): Model;
+    /**
      * `[inputs, hidden…, classes]`.
      */
     sizes(): Uint32Array;

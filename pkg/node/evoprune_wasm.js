@@ -195,6 +195,36 @@ class Model {
         return ret >>> 0;
     }
     /**
+     * This model with `fraction` of its hidden populations removed (mass 0), ranked by `score`
+     * (`mass`, `magnitude` or `random` with `seed`; participation needs the trainer), globally
+     * (`scope` = "global") or per layer ("layer").
+     * @param {string} score
+     * @param {number} fraction
+     * @param {string} scope
+     * @param {number} seed
+     * @returns {Model}
+     */
+    pruned(score, fraction, scope, seed) {
+        const val3 = +fraction;
+        const val4 = +seed;
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passStringToWasm0(score, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(scope, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.model_pruned(this.__wbg_ptr, ptr0, len0, val3, ptr1, len1, val4);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return Model.__wrap(ret[0]);
+    }
+    /**
      * `[inputs, hidden…, classes]`.
      * @returns {Uint32Array}
      */

@@ -52,6 +52,12 @@ export class Model {
     masses(layer: number): Float32Array;
     parameter_count(): number;
     /**
+     * This model with `fraction` of its hidden populations removed (mass 0), ranked by `score`
+     * (`mass`, `magnitude` or `random` with `seed`; participation needs the trainer), globally
+     * (`scope` = "global") or per layer ("layer").
+     */
+    pruned(score: string, fraction: number, scope: string, seed: number): Model;
+    /**
      * `[inputs, hidden…, classes]`.
      */
     sizes(): Uint32Array;
@@ -179,6 +185,7 @@ export interface InitOutput {
     readonly model_logits: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly model_masses: (a: number, b: number) => [number, number, number, number];
     readonly model_parameter_count: (a: number) => number;
+    readonly model_pruned: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
     readonly model_sizes: (a: number) => [number, number];
     readonly model_to_bytes: (a: number) => [number, number];
     readonly relu: (a: number) => void;

@@ -2,6 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/schema.js';
+import { RunExistsError } from '../train/run-dir.js';
+import { registerCompact } from './compact.js';
+import { registerConfig } from './config.js';
+import { registerEval } from './eval.js';
+import { registerPrune } from './prune.js';
 import { registerReproduce } from './reproduce.js';
 import { registerTrain } from './train.js';
 
@@ -20,7 +25,11 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerTrain(program);
+  registerEval(program);
+  registerPrune(program);
+  registerCompact(program);
   registerReproduce(program);
+  registerConfig(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -33,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and version "errors" are normal exits; commander has already printed the message.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof RunExistsError) {
+      process.stderr.write(`evoprune: ${error.message}\n`);
+      return EXIT.usage;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(`evoprune: invalid configuration:\n${error.message.replace(/^/gm, '  ')}\n`);

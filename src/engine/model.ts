@@ -53,6 +53,11 @@ export class WasmModel {
     return this.handle.infer(images, rows, batch);
   }
 
+  /** This model with `fraction` of its populations pruned (by mass, magnitude or random order). */
+  pruned(score: 'mass' | 'magnitude' | 'random', fraction: number, scope: 'global' | 'layer' = 'global', seed = 0): WasmModel {
+    return new WasmModel(this.handle.pruned(score, fraction, scope, seed));
+  }
+
   /** The physically smaller plain MLP: dead populations removed, masses folded in. */
   compact(): WasmModel {
     return new WasmModel(this.handle.compact());

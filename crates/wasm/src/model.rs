@@ -49,6 +49,17 @@ impl Model {
         self.mlp.masses.iter().map(|m| m.iter().filter(|&&x| x > 0.0).count() as u32).collect()
     }
 
+    /// This model with `fraction` of its hidden populations removed (mass 0), ranked by `score`
+    /// (`mass`, `magnitude` or `random` with `seed`; participation needs the trainer), globally
+    /// (`scope` = "global") or per layer ("layer").
+    pub fn pruned(&self, score: &str, fraction: f64, scope: &str, seed: f64) -> Result<Model, JsError> {
+        let score = k::prune::Score::parse(score).map_err(js_err)?;
+        let scope = crate::trainer::parse_scope(scope)?;
+        let scores = k::prune::scores(&self.mlp, score, seed as u64, None).map_err(js_err)?;
+        let keep = k::prune::survivors(&self.mlp, &scores, fraction, scope).map_err(js_err)?;
+        Ok(Model::from_mlp(k::prune::masked(&self.mlp, &keep)))
+    }
+
     /// The physically smaller plain MLP (extinct/pruned populations removed, masses folded).
     pub fn compact(&self) -> Result<Model, JsError> {
         Ok(Model::from_mlp(k::prune::compact(&self.mlp).map_err(js_err)?))

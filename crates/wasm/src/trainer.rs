@@ -76,6 +76,14 @@ enum ScheduleJson {
     Cosine { epochs: u32 },
 }
 
+pub(crate) fn parse_scope(scope: &str) -> Result<Scope, JsError> {
+    match scope {
+        "global" => Ok(Scope::Global),
+        "layer" => Ok(Scope::PerLayer),
+        other => Err(JsError::new(&format!("pruning scope \"{other}\" is not one of global, layer"))),
+    }
+}
+
 fn parse_split(split: &str) -> Result<Split, JsError> {
     match split {
         "train" => Ok(Split::Train),
@@ -241,11 +249,7 @@ impl Trainer {
     /// ranked by `score` (mass, magnitude, random, participation) globally or per layer.
     pub fn pruned(&self, score: &str, fraction: f64, scope: &str) -> Result<Model, JsError> {
         let score = Score::parse(score).map_err(js_err)?;
-        let scope = match scope {
-            "global" => Scope::Global,
-            "layer" => Scope::PerLayer,
-            other => return Err(JsError::new(&format!("pruning scope \"{other}\" is not one of global, layer"))),
-        };
+        let scope = parse_scope(scope)?;
         let model = &self.inner.model;
         let participation = (!self.inner.participation.is_empty()).then_some(self.inner.participation.as_slice());
         let scores = k::prune::scores(model, score, self.inner.config.seed, participation).map_err(js_err)?;

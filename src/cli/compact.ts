@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { saveModel } from '../prune/files.js';
+import { compactChecked, inferenceSpeed } from '../prune/prune.js';
+import { integer } from './options.js';
+import { openModel, percent, testSet } from './model-io.js';
+
+export function registerCompact(program: Command): void {
+  program
+    .command('compact')
+    .description('build the physically smaller plain MLP (dead populations removed, masses folded in), check it and time it')
+    .argument('<model>', 'a model file or a run directory with model.bin')
+    .requiredOption('--out <file>', 'where to save the compact model')
+    .option('--dataset <name>', 'test set for the equivalence check and timing', 'mnist')
+    .option('--test-limit <n>', 'use only the first n test images', integer('--test-limit'))
+    .option('--batch <n>', 'inference batch for the timing', integer('--batch'), 128)
+    .option('--json', 'print the result as one JSON object')
+    .addHelpText('after', '\nExamples:\n  $ evoprune compact runs/emergent --out emergent-compact.bin')
+    .action((path: string, flags: { out: string; dataset: string; testLimit?: number; batch: number; json?: boolean }) => {
+      const model = openModel(path);
+      try {
+        const data = testSet(flags.dataset, model, flags.testLimit);
+        const { compact, maxLogitDifference } = compactChecked(model, data.test);
+        try {
+          const speedup = inferenceSpeed(compact, data.test, flags.batch) / inferenceSpeed(model, data.test, flags.batch);
+          const accuracy = compact.evaluate(data.test.images, data.test.labels).accuracy;
+          saveModel(compact, flags.out);
+          const result = { sizes: compact.sizes, parameters: compact.parameterCount, denseParameters: model.parameterCount, maxLogitDifference, speedup, accuracy };
+          process.stdout.write(
+            flags.json
+              ? JSON.stringify(result) + '\n'
+              : `compact ${compact.sizes.join('-')} (${compact.parameterCount} of ${model.parameterCount} parameters) · max |Δlogit| ${maxLogitDifference.toExponential(2)} · ${speedup.toFixed(2)}× faster at batch ${flags.batch} · accuracy ${percent(accuracy)} · saved ${flags.out}\n`,
+          );
+        } finally {
+          compact.free();
+        }
+      } finally {
+        model.free();
+      }
+    });
+}

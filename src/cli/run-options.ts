@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { readConfigFile } from '../config/file.js';
+import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../config/schema.js';
+import { defined, integer, integerList, number } from './options.js';
+
+/** The flags every command that builds a run configuration accepts (train, config). */
+export interface RunFlags {
+  config?: string;
+  dataset?: string;
+  epochs?: number;
+  batch?: number;
+  lr?: number;
+  optimizer?: string;
+  momentum?: number;
+  weightDecay?: number;
+  schedule?: string;
+  seed?: number;
+  hidden?: number[];
+  trainLimit?: number;
+  testLimit?: number;
+  preset?: string;
+  dynamic?: string;
+  fitness?: string;
+  eta?: number;
+  mu?: number;
+  epsilon?: number;
+  anneal?: boolean;
+  participation?: boolean;
+}
+
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'a JSON run configuration; flags override its fields')
+    .option('--preset <name>', 'a named configuration from src/config/presets.ts; the file and flags override it')
+    .option('--dataset <name>', 'mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder>')
+    .option('--epochs <n>', 'epochs to train (default 20)', integer('--epochs'))
+    .option('--batch <n>', 'batch size (default 128)', integer('--batch'))
+    .option('--lr <rate>', 'learning rate (default 0.05 for sgd, 0.001 for adam)', number('--lr'))
+    .option('--optimizer <name>', 'sgd | adam (default sgd)')
+    .option('--momentum <m>', 'SGD momentum (default 0.9)', number('--momentum'))
+    .option('--weight-decay <λ>', 'L2 weight decay (default 0)', number('--weight-decay'))
+    .option('--schedule <name>', 'constant | cosine learning rate (default cosine)')
+    .option('--seed <n>', 'random seed (default 0)', integer('--seed'))
+    .option('--hidden <sizes>', 'hidden layer widths (default 512,256)', integerList('--hidden'))
+    .option('--train-limit <n>', 'use only the first n training images', integer('--train-limit'))
+    .option('--test-limit <n>', 'use only the first n test images', integer('--test-limit'))
+    .option('--dynamic <name>', 'none | replicator | exponential | mutator | logistic (default none)')
+    .option('--fitness <name>', 'gradient | taylor | magnitude (default gradient)')
+    .option('--eta <η>', 'selection strength (default 0.05)', number('--eta'))
+    .option('--mu <μ>', 'mutation rate of the mutator dynamic (default 0.05)', number('--mu'))
+    .option('--epsilon <ε>', 'extinction threshold (default 1e-3)', number('--epsilon'))
+    .option('--no-anneal', 'keep η constant instead of following the learning-rate schedule')
+    .option('--participation', 'track participation variables (a pruning baseline score)');
+}
+
+/** Preset, then config file, then flags; validated with every bad field named. */
+export function configFromFlags(flags: RunFlags): TrainConfig {
+  const file = flags.config ? readConfigFile(flags.config) : {};
+  const fromFlags = defined({
+    preset: flags.preset,
+    dataset: flags.dataset,
+    epochs: flags.epochs,
+    batch: flags.batch,
+    lr: flags.lr,
+    optimizer: flags.optimizer,
+    momentum: flags.momentum,
+    weightDecay: flags.weightDecay,
+    schedule: flags.schedule,
+    seed: flags.seed,
+    hidden: flags.hidden,
+    trainLimit: flags.trainLimit,
+    testLimit: flags.testLimit,
+    dynamic: flags.dynamic,
+    fitness: flags.fitness,
+    eta: flags.eta,
+    mu: flags.mu,
+    epsilon: flags.epsilon,
+    anneal: flags.anneal === false ? false : undefined,
+    participation: flags.participation,
+  });
+  return resolveTrainConfig({ ...file, ...fromFlags } as TrainConfigInput);
+}

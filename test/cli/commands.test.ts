@@ -1,0 +1,63 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir, writeIdxDataset } from '../helpers/idx.js';
+import { cli } from './train.test.js';
+
+describe('run directories and the model commands', () => {
+  const data = tempDir();
+  writeIdxDataset(data, 80, 4, 3);
+  const dataset = `idx:${data}`;
+  const runs = tempDir();
+  const run = join(runs, 'evolving');
+
+  it('train --out writes the run; a second run there needs --force', () => {
+    const args = ['train', '--dataset', dataset, '--hidden', '12,8', '--epochs', '3', '--batch', '10', '--lr', '0.1', '--dynamic', 'exponential', '--eta', '0.3', '--no-anneal', '--out', run, '--quiet'];
+    const r = cli(args);
+    expect(r.code, r.stderr).toBe(0);
+    for (const file of ['config.json', 'metrics.csv', 'telemetry.json', 'summary.json', 'model.bin']) expect(existsSync(join(run, file)), file).toBe(true);
+    const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
+    expect(summary.stateHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(join(run, 'metrics.csv'), 'utf8').split('\n')[0]).toContain('testAccuracy');
+    const again = cli(args);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`${run} already holds a run; choose another --out or pass --force to replace it`);
+    expect(readFileSync(join(run, 'summary.json'), 'utf8')).toContain(summary.stateHash);
+    expect(cli([...args, '--force']).code).toBe(0);
+  });
+
+  it('eval, prune and compact work on the saved run', () => {
+    const evaluated = cli(['eval', run, '--dataset', dataset, '--json']);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(JSON.parse(evaluated.stdout).accuracy).toBeGreaterThan(0);
+    const pruned = cli(['prune', run, '--dataset', dataset, '--fraction', '25%', '--json']);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(JSON.parse(pruned.stdout).fraction).toBe(0.25);
+    expect(cli(['prune', run, '--dataset', dataset, '--fraction', '1']).stderr).toContain('--fraction expects a number in [0, 1)');
+    const out = join(runs, 'compact.bin');
+    const compacted = cli(['compact', run, '--dataset', dataset, '--out', out, '--json']);
+    expect(compacted.code, compacted.stderr).toBe(0);
+    const result = JSON.parse(compacted.stdout);
+    expect(result.maxLogitDifference).toBeLessThanOrEqual(1e-4);
+    expect(result.parameters).toBeLessThanOrEqual(result.denseParameters);
+    expect(cli(['eval', out, '--dataset', dataset]).code).toBe(0);
+    expect(cli(['eval', join(runs, 'missing.bin')]).stderr).toContain('missing.bin: cannot read (ENOENT)');
+  });
+
+  it('config --print resolves preset, file and flags in that order, and names bad fields', () => {
+    const file = join(runs, 'run.json');
+    writeFileSync(file, JSON.stringify({ preset: 'emergent-70', eta: 0.03, seed: 4 }));
+    const r = cli(['config', '--print', '--config', file, '--seed', '9']);
+    expect(r.code, r.stderr).toBe(0);
+    const config = JSON.parse(r.stdout);
+    expect([config.dynamic, config.eta, config.seed]).toEqual(['exponential', 0.03, 9]);
+    writeFileSync(file, JSON.stringify({ dynamic: 'replicatr', epochs: -1, colour: 'red' }));
+    const bad = cli(['config', '--config', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('dynamic: "replicatr" is not one of none, replicator, exponential, mutator, logistic');
+    expect(bad.stderr).toContain('epochs: -1 is too small');
+    expect(bad.stderr).toContain('config: unknown field colour');
+    writeFileSync(file, '{ "eta": ');
+    expect(cli(['config', '--config', file]).stderr).toContain(`${file}: not valid JSON`);
+  });
+});
