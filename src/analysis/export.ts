@@ -2,12 +2,16 @@ import { join } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import { writeFileAtomic } from '../util/atomic.js';
 
-/** Writes `table` as `<name>.csv`, `<name>.json` and `<name>.md` in `dir`, each atomically. */
+/**
+ * Writes `table` as `<name>.csv`, `<name>.json`, `<name>.md` and `<name>.arrow` (Apache Arrow IPC)
+ * in `dir`, each atomically.
+ */
 export function writeTable(table: ColumnTable, dir: string, name: string): string[] {
   const files = [
     [`${name}.csv`, table.toCSV()],
     [`${name}.json`, JSON.stringify(table.objects(), null, 2) + '\n'],
     [`${name}.md`, table.toMarkdown() + '\n'],
+    [`${name}.arrow`, table.toArrowIPC()],
   ] as const;
   return files.map(([file, text]) => {
     const path = join(dir, file);

@@ -3,11 +3,14 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/schema.js';
 import { RunExistsError } from '../train/run-dir.js';
+import { registerBench } from './bench.js';
 import { registerCompact } from './compact.js';
 import { registerConfig } from './config.js';
 import { registerEval } from './eval.js';
 import { registerPrune } from './prune.js';
 import { registerReproduce } from './reproduce.js';
+import { registerReport } from './report.js';
+import { registerSweep } from './sweep.js';
 import { registerTrain } from './train.js';
 
 /** Exit codes: 0 ok, 1 the run failed, 2 usage error (bad flag, bad config value). */
@@ -29,6 +32,9 @@ export function buildProgram(): Command {
   registerPrune(program);
   registerCompact(program);
   registerReproduce(program);
+  registerSweep(program);
+  registerReport(program);
+  registerBench(program);
   registerConfig(program);
   for (const command of program.commands) command.exitOverride();
   return program;

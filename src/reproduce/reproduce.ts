@@ -6,8 +6,9 @@ import { loadDataset, type Dataset } from '../data/registry.js';
 import { compactChecked, inferenceSpeed, pruneSweep, type PruneResult } from '../prune/prune.js';
 import { train, type TrainOptions, type TrainSummary } from '../train/train.js';
 
-/** The paper's reported numbers (MNIST, 784–512–256–10; arXiv 2601.10765). */
-export const PAPER = { dense: 0.98, pruned35: 0.955, pruned50: '0.883–0.886' } as const;
+import { PAPER } from './paper.js';
+
+export { PAPER } from './paper.js';
 
 export const REPRODUCE_FRACTIONS = [0.35, 0.4, 0.45, 0.5] as const;
 

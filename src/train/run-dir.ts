@@ -28,7 +28,7 @@ export function writeRun(dir: string, config: TrainConfig, summary: TrainSummary
   const { telemetry, history, ...rest } = summary;
   const files: [string, string][] = [
     ['config.json', JSON.stringify(config, null, 2) + '\n'],
-    ['metrics.csv', aq.from(history.map((h) => ({ ...h, alive: h.alive.join('+') }))).toCSV() + '\n'],
+    ['metrics.csv', aq.from(history.map((h) => ({ ...h, alive: h.alive.join('+') }))).toCSV()],
     [
       'telemetry.json',
       JSON.stringify(telemetry.map((t) => ({ ...t, masses: t.masses.map((m) => Array.from(m)), fitness: t.fitness.map((f) => Array.from(f)) }))) + '\n',

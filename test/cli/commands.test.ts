@@ -61,3 +61,42 @@ describe('run directories and the model commands', () => {
     expect(cli(['config', '--config', file]).stderr).toContain(`${file}: not valid JSON`);
   });
 });
+
+describe('every command', () => {
+  for (const command of ['train', 'eval', 'prune', 'compact', 'reproduce', 'sweep', 'report', 'bench', 'config']) {
+    it(`${command} --help shows examples`, () => {
+      const r = cli([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Examples:');
+    });
+  }
+
+  it('an unknown command or flag is a usage error (exit 2)', () => {
+    expect(cli(['trian']).code).toBe(2);
+    expect(cli(['train', '--epoch', '3']).code).toBe(2);
+  });
+
+  it('sweep runs a tiny grid on worker threads, then report writes tables and plots', () => {
+    const data = tempDir();
+    writeIdxDataset(data, 40, 4, 3);
+    const grid = join(tempDir(), 'grid.json');
+    writeFileSync(grid, JSON.stringify({ name: 'smoke', base: { dataset: `idx:${data}`, hidden: [6], epochs: 1, batch: 10 }, grid: { dynamic: ['none', 'exponential'] }, seeds: [0], prune: [0.5] }));
+    const out = tempDir();
+    const r = cli(['sweep', grid, '--out', out, '--parallel', '2', '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toHaveLength(2);
+    const again = cli(['sweep', grid, '--out', out]);
+    expect(again.stderr).toContain('runs 2/2 done (2 already finished)');
+    const report = cli(['report', out]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Accuracy–sparsity frontier (Pareto set)');
+  });
+
+  it('bench measures kernels and training on this machine', () => {
+    const r = cli(['bench', '--batches', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const figures = JSON.parse(r.stdout);
+    expect(figures.gemm).toHaveLength(5);
+    expect(figures.trainingSamplesPerSecond).toBeGreaterThan(0);
+  });
+});

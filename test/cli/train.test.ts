@@ -14,7 +14,7 @@ export function cli(args: string[]) {
 }
 
 describe('evoprune reproduce', () => {
-  it('trains the chosen dynamics and writes the table as CSV, JSON and Markdown', () => {
+  it('trains the chosen dynamics and writes the table as CSV, JSON, Markdown and Arrow', () => {
     const out = tempDir();
     const r = cli(['reproduce', '--dynamics', 'none,replicator', '--epochs', '1', '--train-limit', '600', '--test-limit', '200', '--out', out, '--json', '--quiet']);
     expect(r.code, r.stderr).toBe(0);
@@ -35,7 +35,7 @@ describe('evoprune reproduce', () => {
       expect(row.paperPruned35).toBe(95.5);
     }
     const files = readdirSync(out).sort();
-    expect(files).toEqual(['reproduce.csv', 'reproduce.json', 'reproduce.md']);
+    expect(files).toEqual(['reproduce.arrow', 'reproduce.csv', 'reproduce.json', 'reproduce.md']);
     expect(readFileSync(join(out, 'reproduce.md'), 'utf8')).toContain('|preset|dynamic|score|dense|');
   });
 

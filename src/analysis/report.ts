@@ -1,0 +1,107 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import type { TelemetryRecord } from '../train/loop.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { writeTable } from './export.js';
+import { accuracySparsity, massHistograms, massTrajectories, renderSvg, survivalPlot, trainingCurves } from './plots.js';
+import { extinctionTimeline, massTable, survivalCurve } from './tables.js';
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+/** Telemetry as written by a run directory (plain arrays for the masses and fitness). */
+function readTelemetry(dir: string): TelemetryRecord[] {
+  return readJson<TelemetryRecord[]>(join(dir, 'telemetry.json')).map((t) => ({
+    ...t,
+    masses: t.masses.map((m) => Float32Array.from(m as unknown as number[])),
+    fitness: t.fitness.map((f) => Float32Array.from(f as unknown as number[])),
+  }));
+}
+
+async function writeSvg(dir: string, name: string, spec: Parameters<typeof renderSvg>[0]): Promise<string> {
+  writeFileAtomic(join(dir, name), await renderSvg(spec));
+  return name;
+}
+
+/** A run's report: tables (Markdown and files) and SVG plots, linked from report.md. */
+async function runReport(dir: string, out: string): Promise<string> {
+  const summary = readJson<{ testAccuracy: number; sparsity: number; stateHash: string; alive: number[]; sizes: number[]; epochs: number }>(join(dir, 'summary.json'));
+  const metrics = aq.fromCSV(readFileSync(join(dir, 'metrics.csv'), 'utf8'));
+  const telemetry = readTelemetry(dir);
+  const survival = survivalCurve(telemetry);
+  const extinctions = extinctionTimeline(telemetry);
+  const masses = massTable(telemetry);
+  writeTable(survival, out, 'survival');
+  writeTable(extinctions, out, 'extinctions');
+  const lastEpoch = Math.max(1, Math.round(telemetry[telemetry.length - 1]?.epoch ?? 1));
+  const plots = [
+    await writeSvg(out, 'training-curves.svg', trainingCurves(metrics)),
+    await writeSvg(out, 'survival.svg', survivalPlot(survival)),
+    await writeSvg(out, 'mass-trajectories.svg', massTrajectories(masses)),
+    await writeSvg(out, 'mass-histograms.svg', massHistograms(masses, [0, Math.ceil(lastEpoch / 2), lastEpoch])),
+  ];
+  const perEpoch: ColumnTable = extinctions.numRows() > 0 ? extinctions.derive({ epoch: 'd => op.ceil(d.epoch)' }).groupby('epoch', 'layer').count({ as: 'extinct' }).orderby('epoch', 'layer') : aq.table({});
+  return [
+    `# Run report: ${dir}`,
+    '',
+    `Test accuracy **${(100 * summary.testAccuracy).toFixed(2)} %** after ${summary.epochs} epochs, ${summary.sizes.join('-')}; alive ${summary.alive.join('+')} (emergent sparsity ${(100 * summary.sparsity).toFixed(1)} %); stateHash \`${summary.stateHash}\`.`,
+    '',
+    '## Per epoch',
+    '',
+    metrics.select('epoch', 'trainLoss', 'testLoss', 'testAccuracy', 'samplesPerSecond', 'alive').toMarkdown(),
+    '',
+    '## Extinctions per epoch and layer',
+    '',
+    perEpoch.numRows() > 0 ? perEpoch.toMarkdown() : 'No population went extinct.',
+    '',
+    '## Plots',
+    '',
+    ...plots.map((p) => `![${p}](${p})`),
+    '',
+  ].join('\n');
+}
+
+/** A sweep's report: results, mean ± std over seeds, the frontier, accuracy–sparsity and survival. */
+async function sweepReport(dir: string, out: string): Promise<string> {
+  const sweep = readJson<{ spec: { name: string }; runs: { key: string; overrides: Record<string, unknown> }[] }>(join(dir, 'sweep.json'));
+  const results = aq.fromCSV(readFileSync(join(dir, 'results.csv'), 'utf8'));
+  const varying = Object.keys(sweep.runs[0]?.overrides ?? {}).filter((k) => k !== 'seed');
+  const label = (o: Record<string, unknown>) => varying.map((k) => `${k}=${String(o[k])}`).join(' ') || 'run';
+  const labelled = aq.from((results.objects() as Record<string, unknown>[]).map((r) => ({ ...r, variant: label(r) })));
+  const survival = aq.from(
+    sweep.runs
+      .filter((r) => existsSync(join(dir, r.key, 'telemetry.json')))
+      .flatMap((r) => survivalCurve(readTelemetry(join(dir, r.key)), { variant: label(r.overrides), seed: Number(r.overrides.seed ?? 0) }).objects()),
+  );
+  const meanSurvival = survival.numRows() > 0 ? survival.groupby('variant', 'layer', 'step').rollup({ fraction: 'd => op.mean(d.fraction)' }).orderby('variant', 'layer', 'step') : survival;
+  const plots = [
+    await writeSvg(out, 'accuracy-sparsity.svg', accuracySparsity(labelled, 'variant')),
+    ...(meanSurvival.numRows() > 0 ? [await writeSvg(out, 'survival.svg', survivalPlot(meanSurvival, 'variant'))] : []),
+  ];
+  const section = (title: string, file: string) => (existsSync(join(dir, file)) ? [`## ${title}`, '', readFileSync(join(dir, file), 'utf8').trim(), ''] : []);
+  return [
+    `# Sweep report: ${sweep.spec.name}`,
+    '',
+    `${results.numRows()} finished runs of ${sweep.runs.length} (${dir}).`,
+    '',
+    ...section('Mean ± std over seeds', 'summary.md'),
+    ...section('Accuracy–sparsity frontier (Pareto set)', 'frontier.md'),
+    ...section('Every run', 'results.md'),
+    '## Plots',
+    '',
+    ...plots.map((p) => `![${p}](${p})`),
+    '',
+  ].join('\n');
+}
+
+/** Writes `<out>/report.md` (+ SVGs and tables) for a run directory or a sweep folder. */
+export async function writeReport(dir: string, out = dir): Promise<string> {
+  let markdown: string;
+  if (existsSync(join(dir, 'sweep.json'))) markdown = await sweepReport(dir, out);
+  else if (existsSync(join(dir, 'summary.json')) && existsSync(join(dir, 'telemetry.json'))) markdown = await runReport(dir, out);
+  else throw new Error(`${dir}: neither a run directory (summary.json, telemetry.json) nor a sweep folder (sweep.json)`);
+  const path = join(out, 'report.md');
+  writeFileAtomic(path, markdown);
+  return path;
+}

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { readSweepSpec } from '../sweep/plan.js';
+import { runSweep, type SweepStatus } from '../sweep/sweep.js';
+import { integer } from './options.js';
+import { withInterrupt } from './run.js';
+
+function statusLine(s: SweepStatus): string {
+  const current = [...s.running.entries()]
+    .map(([key, p]) => (p ? `${key} epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches}` : `${key} starting`))
+    .join(' · ');
+  return `runs ${s.done}/${s.total} done (${s.skipped} already finished), ${s.failed} failed, ${s.total - s.done - s.failed} remaining${current ? ` · ${current}` : ''}`;
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('run a grid or list of configurations × seeds, resumable, on worker threads')
+    .argument('<file>', 'sweep JSON: { name, base, grid | list, seeds, prune }')
+    .option('--out <dir>', 'sweep folder (default runs/<name>)')
+    .option('--parallel <n>', 'worker threads (default: number of cores)', integer('--parallel'))
+    .option('--fresh', 're-run finished runs too (default: skip them, redo missing or failed ones)')
+    .option('--json', 'print the results table as JSON on the last line of stdout')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Each run lives in <out>/<key>/, key = hash of its resolved configuration. Afterwards <out> holds
+results.{csv,json,md,arrow}, summary.* (mean ± std over seeds) and frontier.* (accuracy–sparsity).
+
+Examples:
+  $ evoprune sweep examples/paper-sweep.json
+  $ evoprune sweep examples/quick-sweep.json --parallel 1 --fresh`,
+    )
+    .action(async (file: string, flags: { out?: string; parallel?: number; fresh?: boolean; json?: boolean; quiet?: boolean }) => {
+      const spec = readSweepSpec(file);
+      const out = flags.out ?? `runs/${spec.name}`;
+      let last = 0;
+      const result = await withInterrupt((signal) =>
+        runSweep(spec, {
+          out,
+          parallel: flags.parallel,
+          fresh: flags.fresh,
+          signal,
+          onStatus: (s) => {
+            if (flags.quiet) return;
+            const now = Date.now();
+            if (now - last < 1000 && s.running.size > 0) return;
+            last = now;
+            process.stderr.write(statusLine(s) + '\n');
+          },
+        }),
+      );
+      for (const f of result.failures) process.stderr.write(`run ${f.key} ${JSON.stringify(f.overrides)} failed: ${f.message}\n`);
+      process.stdout.write(flags.json ? JSON.stringify(result.table.objects()) + '\n' : result.table.toMarkdown() + '\n');
+      if (result.failures.length > 0) process.exitCode = 1;
+    });
+}

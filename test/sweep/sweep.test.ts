@@ -1,0 +1,63 @@
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configKey, planSweep, readSweepSpec } from '../../src/sweep/plan.js';
+import { runSweep } from '../../src/sweep/sweep.js';
+import { resolveTrainConfig } from '../../src/index.js';
+import { writeReport } from '../../src/analysis/report.js';
+import { tempDir, writeIdxDataset } from '../helpers/idx.js';
+
+const data = tempDir();
+writeIdxDataset(data, 60, 4, 3);
+
+function specFile(extra: Record<string, unknown> = {}) {
+  const file = join(tempDir(), 'grid.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ name: 'tiny', base: { dataset: `idx:${data}`, hidden: [8], epochs: 2, batch: 10, lr: 0.1 }, grid: { dynamic: ['none', 'replicator'] }, seeds: [0, 1], prune: [0.25], ...extra }),
+  );
+  return file;
+}
+
+describe('sweeps', () => {
+  it('plans the cartesian product × seeds, keyed by the hash of the resolved config', () => {
+    const runs = planSweep(readSweepSpec(specFile()));
+    expect(runs.map((r) => r.overrides)).toEqual([
+      { dynamic: 'none', seed: 0 }, { dynamic: 'none', seed: 1 }, { dynamic: 'replicator', seed: 0 }, { dynamic: 'replicator', seed: 1 },
+    ]);
+    expect(new Set(runs.map((r) => r.key)).size).toBe(4);
+    // The key depends on the resolved values, not on how they were written.
+    expect(configKey(resolveTrainConfig({ hidden: [8], seed: 1 }))).toBe(configKey(resolveTrainConfig({ seed: 1, hidden: [8], epochs: 20 })));
+    expect(() => planSweep(readSweepSpec(specFile({ grid: { dynamic: ['replicatr'] } })))).toThrow('dynamic: "replicatr" is not one of');
+    expect(() => readSweepSpec(specFile({ seeds: [-1] }))).toThrow('seeds must be a non-empty array of non-negative integers');
+  });
+
+  it('resumes: finished runs are skipped, missing or failed ones re-done; one failure does not stop the rest', async () => {
+    const spec = readSweepSpec(specFile());
+    const out = tempDir();
+    const first = await runSweep(spec, { out, parallel: 2 });
+    expect(first.outcomes).toHaveLength(4);
+    expect(first.failures).toEqual([]);
+    expect(first.table.numRows()).toBe(4);
+
+    // "Kill after k runs": drop two finished runs, as if the sweep had stopped after two.
+    const [a, b] = first.runs;
+    rmSync(join(out, a!.key), { recursive: true });
+    rmSync(join(out, b!.key, 'summary.json'));
+    const statuses: number[] = [];
+    const second = await runSweep(spec, { out, parallel: 1, onStatus: (s) => statuses.push(s.skipped) });
+    expect(statuses[0]).toBe(2); // two already finished
+    expect(second.outcomes.map((o) => o.stateHash)).toEqual(first.outcomes.map((o) => o.stateHash));
+
+    // A failing run (its dataset folder vanished) is recorded; the others still finish.
+    const broken = readSweepSpec(specFile({ list: [{ dataset: 'idx:/nonexistent' }], grid: undefined, seeds: [0] }));
+    const third = await runSweep({ ...broken, grid: { dynamic: ['none'] } }, { out: tempDir(), parallel: 1 });
+    expect(third.failures).toHaveLength(1);
+    expect(third.failures[0]!.message).toContain('folder /nonexistent does not exist');
+    expect(third.outcomes).toHaveLength(1);
+
+    const report = await writeReport(out);
+    expect(existsSync(report)).toBe(true);
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['accuracy-sparsity.svg', 'survival.svg', 'report.md']));
+  });
+});
