@@ -43,7 +43,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return EXIT.ok;
+    // A command that finished but failed in part (a sweep with failed runs) sets exitCode itself.
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version "errors" are normal exits; commander has already printed the message.

@@ -51,6 +51,10 @@ Examples:
         }),
       );
       for (const f of result.failures) process.stderr.write(`run ${f.key} ${JSON.stringify(f.overrides)} failed: ${f.message}\n`);
+      if (process.exitCode === undefined && result.outcomes.length + result.failures.length < result.runs.length) {
+        process.stderr.write(`stopped: ${result.runs.length - result.outcomes.length} runs left; run the same command again to resume\n`);
+        process.exitCode = 1;
+      }
       process.stdout.write(flags.json ? JSON.stringify(result.table.objects()) + '\n' : result.table.toMarkdown() + '\n');
       if (result.failures.length > 0) process.exitCode = 1;
     });

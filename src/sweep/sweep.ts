@@ -99,9 +99,16 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
             worker.on('message', onMessage);
             worker.once('error', onError);
             worker.once('exit', onExit);
+            // Ctrl-C: stop the thread now; the unfinished run has no summary.json, so the next
+            // sweep re-does it (every file is written atomically, so nothing is half-written).
+            options.signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
             worker.postMessage({ run: current, dir: dirOf(current), fractions: spec.prune });
           });
           status.running.delete(current.key);
+          if (options.signal?.aborted) {
+            status.running.delete(current.key);
+            break;
+          }
           if (result.message?.startsWith('worker thread')) {
             // The thread is gone: the next run gets a new one.
             await worker.terminate();

@@ -61,3 +61,27 @@ describe('sweeps', () => {
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['accuracy-sparsity.svg', 'survival.svg', 'report.md']));
   });
 });
+
+describe('Ctrl-C', () => {
+  it('stops a sweep at once, leaves no temporary files, and the next run resumes', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const grid = join(tempDir(), 'grid.json');
+    writeFileSync(grid, JSON.stringify({ name: 'stop', base: { trainLimit: 3000, testLimit: 200, hidden: [32], epochs: 50 }, seeds: [0, 1], prune: [] }));
+    const out = tempDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sweep', grid, '--out', out, '--parallel', '1'], { cwd: root });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('epoch 1/50') && !child.killed) child.kill('SIGINT');
+    });
+    const code = await exited;
+    expect(code).toBe(1);
+    expect(stderr).toContain('run the same command again to resume');
+    const everything = readdirSync(out, { recursive: true }) as string[];
+    expect(everything.filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(everything.filter((f) => f.endsWith('summary.json'))).toEqual([]);
+  }, 120_000);
+});
