@@ -106,7 +106,16 @@ export function accuracySparsity(points: ColumnTable, color = 'dynamic'): Spec {
     width: 360,
     height: 240,
     layer: [
-      { data: { values: values(points) }, mark: { type: 'point', filled: true, size: 60 }, encoding: { x: { field: 'sparsity', type: 'quantitative', scale: { domain: [0, 1] } }, y: { field: 'accuracy', type: 'quantitative', scale: { zero: false } }, color: { field: color, type: 'nominal' } } },
+      {
+        data: { values: values(points) },
+        mark: { type: 'point', filled: true, size: 60, opacity: 0.8 },
+        encoding: {
+          x: { field: 'sparsity', type: 'quantitative', scale: { domain: [0, 1] }, title: 'sparsity (fraction of populations removed or extinct)' },
+          y: { field: 'accuracy', type: 'quantitative', scale: { zero: false } },
+          color: { field: color, type: 'nominal', legend: { labelLimit: 400 } },
+          ...(values(points)[0] && 'how' in values(points)[0]! ? { shape: { field: 'how', type: 'nominal' } } : {}),
+        },
+      },
       { data: { values: paper }, mark: { type: 'point', shape: 'diamond', size: 120, color: 'black' }, encoding: { x: { field: 'sparsity', type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' }, tooltip: { field: 'source' } } },
     ],
   } as Spec;

@@ -68,7 +68,15 @@ async function sweepReport(dir: string, out: string): Promise<string> {
   const results = aq.fromCSV(readFileSync(join(dir, 'results.csv'), 'utf8'));
   const varying = Object.keys(sweep.runs[0]?.overrides ?? {}).filter((k) => k !== 'seed');
   const label = (o: Record<string, unknown>) => varying.map((k) => `${k}=${String(o[k])}`).join(' ') || 'run';
-  const labelled = aq.from((results.objects() as Record<string, unknown>[]).map((r) => ({ ...r, variant: label(r) })));
+  // Every run at its emergent sparsity, and again after each hard pruning (which removes the
+  // extinct first, so the sparsity is the larger of the fraction and the emergent sparsity).
+  const prunedColumns = results.columnNames().filter((c) => /^pruned\d+$/.test(c));
+  const labelled = aq.from(
+    (results.objects() as Record<string, number>[]).flatMap((r) => [
+      { variant: label(r), how: 'trained', sparsity: r.sparsity!, accuracy: r.accuracy! },
+      ...prunedColumns.map((c) => ({ variant: label(r), how: 'hard-pruned', sparsity: Math.max(Number(c.slice(6)) / 100, r.sparsity!), accuracy: r[c]! })),
+    ]),
+  );
   const survival = aq.from(
     sweep.runs
       .filter((r) => existsSync(join(dir, r.key, 'telemetry.json')))
