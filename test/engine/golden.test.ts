@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nodeEngine } from '../../src/index.js';
+import { nodeEngine, WasmTrainer } from '../../src/index.js';
 
 // The same file pins the native result in crates/kernels/tests/golden.rs.
 const golden = JSON.parse(readFileSync(new URL('../golden/gemm.json', import.meta.url), 'utf8')) as {
@@ -20,5 +20,37 @@ describe('golden product', () => {
     const hash = createHash('sha256');
     for (const c of [nn, tn, nt]) hash.update(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
     expect(hash.digest('hex')).toBe(golden.sha256);
+  });
+});
+
+const goldenTrain = JSON.parse(readFileSync(new URL('../golden/train.json', import.meta.url), 'utf8')) as {
+  rows: number; sizes: number[]; seed: number; batch: number; epochs: number; stateHash: string;
+};
+
+describe('golden training run', () => {
+  it('wasm training ends in the state the native kernels reach (sparse inputs, extinctions, participation)', () => {
+    const engine = nodeEngine();
+    const { rows, sizes, seed, batch, epochs } = goldenTrain;
+    const cols = sizes[0]!;
+    const images = Uint8Array.from(engine.uniform(rows * cols, seed, 11), (u) => {
+      const t = Math.floor(u * 256);
+      return t >= 180 ? t : 0;
+    });
+    const labels = Uint8Array.from(engine.uniform(rows, seed, 12), (u) => Math.floor(u * 10));
+    const trainer = new WasmTrainer(engine.wasm, {
+      sizes,
+      seed,
+      batch,
+      optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 },
+      schedule: { kind: 'cosine', epochs },
+      initialMass: 1,
+      evolution: { fitness: 'gradient', dynamic: 'exponential', eta: 0.2, mu: 0, rho: 0.9, epsilon: 1e-3, interval: 1, warmup: 0, anneal: true },
+      participation: { alpha: 1, beta: 1e-4, gamma: 1e-5, lr: 1 },
+    });
+    trainer.setData('train', images, labels, rows, cols);
+    while (trainer.epoch < epochs) trainer.run(100);
+    expect(trainer.alive().reduce((a, b) => a + b, 0)).toBeLessThan(48);
+    expect(trainer.stateHash()).toBe(goldenTrain.stateHash);
+    trainer.free();
   });
 });

@@ -1,17 +1,25 @@
 //! The golden product: native kernels must give exactly the bytes that the wasm build gives
 //! (test/engine/golden.test.ts checks the wasm side against the same file).
 
+use evoprune_kernels::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
+use evoprune_kernels::optim::Optimizer;
+use evoprune_kernels::trainer::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
 use evoprune_kernels::{gemm, rng::Xoshiro128};
 use sha2::{Digest, Sha256};
 
 const GOLDEN: &str = include_str!("../../../test/golden/gemm.json");
+const GOLDEN_TRAIN: &str = include_str!("../../../test/golden/train.json");
 
-fn field(name: &str) -> &'static str {
+fn field_of(file: &'static str, name: &str) -> &'static str {
     let key = format!("\"{name}\":");
-    let start = GOLDEN.find(&key).unwrap_or_else(|| panic!("golden file has no {name}")) + key.len();
-    let rest = GOLDEN[start..].trim_start();
+    let start = file.find(&key).unwrap_or_else(|| panic!("golden file has no {name}")) + key.len();
+    let rest = file[start..].trim_start();
     let end = rest.find([',', '\n', '}']).unwrap();
     rest[..end].trim().trim_matches('"')
+}
+
+fn field(name: &str) -> &'static str {
+    field_of(GOLDEN, name)
 }
 
 fn uniform(len: usize, seed: u64, stream: u64) -> Vec<f32> {
@@ -44,4 +52,45 @@ fn golden_bytes() -> Vec<u8> {
 fn golden_product_hash_is_pinned() {
     let hash: String = Sha256::digest(golden_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hash, field("sha256"), "native golden product changed");
+}
+
+/// The golden training run of test/golden/train.json: sparse inputs (the zero-skipping products),
+/// exponential dynamics with extinctions, participation tracking, cosine schedule.
+#[test]
+fn golden_training_run_hash_is_pinned() {
+    let rows: usize = field_of(GOLDEN_TRAIN, "rows").parse().unwrap();
+    let seed: u64 = field_of(GOLDEN_TRAIN, "seed").parse().unwrap();
+    let (cols, classes) = (64, 10);
+    let mut u = vec![0.0f32; rows * cols];
+    Xoshiro128::new(seed, 11).fill_uniform(&mut u, 0.0, 1.0);
+    let images: Vec<u8> = u.iter().map(|&x| { let t = (x * 256.0) as u32; if t >= 180 { t as u8 } else { 0 } }).collect();
+    let mut v = vec![0.0f32; rows];
+    Xoshiro128::new(seed, 12).fill_uniform(&mut v, 0.0, 1.0);
+    let labels: Vec<u8> = v.iter().map(|&x| (x * 10.0) as u8).collect();
+    let config = TrainConfig {
+        sizes: vec![64, 32, 16, 10],
+        seed,
+        batch: 16,
+        optimizer: Optimizer::Sgd { lr: 0.1, momentum: 0.9, weight_decay: 0.0 },
+        schedule: Schedule::Cosine { epochs: 3 },
+        initial_mass: 1.0,
+        evolution: EvolutionConfig {
+            fitness: Fitness::Gradient,
+            dynamic: dynamic_index("exponential").unwrap(),
+            params: DynamicParams { eta: 0.2, mu: 0.0 },
+            rho: 0.9,
+            epsilon: 1e-3,
+            interval: 1,
+            warmup: 0,
+            anneal: true,
+        },
+        participation: Some(ParticipationConfig { alpha: 1.0, beta: 1e-4, gamma: 1e-5, lr: 1.0 }),
+    };
+    let mut trainer = Trainer::new(config).unwrap();
+    trainer.set_train(Data::new(images, labels, rows, cols, classes).unwrap()).unwrap();
+    while trainer.epoch < 3 {
+        trainer.run(100).unwrap();
+    }
+    assert!(trainer.model.alive_counts().iter().sum::<usize>() < 48, "the golden run should see extinctions");
+    assert_eq!(trainer.state_hash(), field_of(GOLDEN_TRAIN, "stateHash"), "native golden training run changed");
 }
