@@ -44,7 +44,7 @@ export function survivalPlot(survival: ColumnTable, series = 'layer'): Spec {
     encoding: {
       x: { field: 'step', type: 'quantitative', title: 'optimizer step' },
       y: { field: 'fraction', type: 'quantitative', title: 'fraction alive', scale: { domain: [0, 1] } },
-      color: { field: series, type: 'nominal' },
+      color: { field: series, type: 'nominal', legend: { labelLimit: 400 } },
       strokeDash: { field: 'layer', type: 'nominal' },
     },
   };
