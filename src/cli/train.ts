@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { WasmTrainer } from '../engine/trainer.js';
+import { writeReport } from '../analysis/report.js';
 import { saveModel } from '../prune/files.js';
 import { prepareRunDir, writeRun } from '../train/run-dir.js';
 import { train } from '../train/train.js';
@@ -10,6 +11,7 @@ import { withInterrupt } from './run.js';
 
 interface TrainFlags extends RunFlags {
   out?: string;
+  name?: string;
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -26,7 +28,8 @@ function saveTrainerModel(trainer: WasmTrainer, path: string): void {
 
 export function registerTrain(program: Command): void {
   addRunOptions(program.command('train').description('train a population-scaled MLP and print its test accuracy and stateHash'))
-    .option('--out <dir>', 'write the run (config.json, metrics.csv, telemetry.json, summary.json, model.bin) into this folder')
+    .option('--out <dir>', 'write the run (config.json, metrics.csv, telemetry.json, summary.json, model.bin, report.md + plots) into this folder')
+    .option('--name <name>', 'shorthand for --out runs/<name>')
     .option('--force', 'replace the run already in --out')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--quiet', 'no progress output')
@@ -43,12 +46,14 @@ Examples:
     )
     .action(async (flags: TrainFlags) => {
       const config = configFromFlags(flags);
+      if (flags.name && !flags.out) flags.out = `runs/${flags.name}`;
       if (flags.out) prepareRunDir(flags.out, flags.force === true);
       const reporter = trainingReporter(flags.quiet === true);
       const onFinish = flags.out ? (trainer: WasmTrainer) => saveTrainerModel(trainer, join(flags.out!, 'model.bin')) : undefined;
       const summary = await withInterrupt((signal) => train(config, { ...reporter, signal, onFinish })).finally(() => reporter.stop());
       if (flags.out) {
         writeRun(flags.out, config, summary);
+        await writeReport(flags.out);
         if (!flags.quiet) process.stderr.write(`wrote the run to ${flags.out}\n`);
       }
       if (flags.json) {

@@ -15,7 +15,7 @@ describe('run directories and the model commands', () => {
     const args = ['train', '--dataset', dataset, '--hidden', '12,8', '--epochs', '3', '--batch', '10', '--lr', '0.1', '--dynamic', 'exponential', '--eta', '0.3', '--no-anneal', '--out', run, '--quiet'];
     const r = cli(args);
     expect(r.code, r.stderr).toBe(0);
-    for (const file of ['config.json', 'metrics.csv', 'telemetry.json', 'summary.json', 'model.bin']) expect(existsSync(join(run, file)), file).toBe(true);
+    for (const file of ['config.json', 'metrics.csv', 'telemetry.json', 'summary.json', 'model.bin', 'report.md', 'survival.svg']) expect(existsSync(join(run, file)), file).toBe(true);
     const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
     expect(summary.stateHash).toMatch(/^[0-9a-f]{64}$/);
     expect(readFileSync(join(run, 'metrics.csv'), 'utf8').split('\n')[0]).toContain('testAccuracy');
