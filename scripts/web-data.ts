@@ -5,25 +5,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDataset } from '../src/index.js';
+import { encodeIdx, loadDataset } from '../src/index.js';
 
 const full = process.argv.includes('--full');
 const mnist = loadDataset('mnist', full ? {} : { trainLimit: 10000, testLimit: 2000 });
 const out = fileURLToPath(new URL('../web/public/mnist/', import.meta.url));
 mkdirSync(out, { recursive: true });
 
-function idx(dims: number[], data: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(4 + 4 * dims.length + data.length);
-  bytes[2] = 0x08;
-  bytes[3] = dims.length;
-  const view = new DataView(bytes.buffer);
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  bytes.set(data, 4 + 4 * dims.length);
-  return bytes;
-}
-
 for (const [prefix, set] of [['train', mnist.train], ['t10k', mnist.test]] as const) {
-  writeFileSync(join(out, `${prefix}-images-idx3-ubyte`), idx([set.rows, ...set.shape], set.images));
-  writeFileSync(join(out, `${prefix}-labels-idx1-ubyte`), idx([set.rows], set.labels));
+  writeFileSync(join(out, `${prefix}-images-idx3-ubyte`), encodeIdx([set.rows, ...set.shape], set.images));
+  writeFileSync(join(out, `${prefix}-labels-idx1-ubyte`), encodeIdx([set.rows], set.labels));
 }
 console.log(`web-data: ${mnist.train.rows} training and ${mnist.test.rows} test images in ${out}`);

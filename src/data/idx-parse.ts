@@ -47,3 +47,15 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   }
   return { dims, data: bytes.subarray(headerLength) };
 }
+
+/** Encodes unsigned bytes as an IDX file (the inverse of `parseIdx`). */
+export function encodeIdx(dims: readonly number[], data: ArrayLike<number>): Uint8Array {
+  const header = 4 + 4 * dims.length;
+  const bytes = new Uint8Array(header + data.length);
+  bytes[2] = 0x08;
+  bytes[3] = dims.length;
+  const view = new DataView(bytes.buffer);
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  bytes.set(data, header);
+  return bytes;
+}

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { DataError, parseIdx, type IdxArray } from './idx-parse.js';
 
-export { DataError, parseIdx, type IdxArray } from './idx-parse.js';
+export { DataError, encodeIdx, parseIdx, type IdxArray } from './idx-parse.js';
 
 /** Reads an IDX file, plain or gzip-compressed (recognised by its content, not its name). */
 export function readIdxFile(file: string): IdxArray {

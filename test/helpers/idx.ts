@@ -2,19 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { encodeIdx } from '../../src/data/idx.js';
 
 /** Bytes of an unsigned-byte IDX file with the given dimensions and data. */
-export function idxBytes(dims: number[], data: Uint8Array | number[]): Uint8Array {
-  const header = new Uint8Array(4 + 4 * dims.length);
-  header[2] = 0x08;
-  header[3] = dims.length;
-  const view = new DataView(header.buffer);
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
-  const out = new Uint8Array(header.length + data.length);
-  out.set(header);
-  out.set(data, header.length);
-  return out;
-}
+export const idxBytes = encodeIdx;
 
 export function tempDir(prefix = 'evoprune-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
