@@ -210,7 +210,25 @@ fn product(
     if let Some(terms) = terms {
         terms.build(m, k, a, left);
         let terms = &*terms;
+        // SIMD: pairs of adjacent full panels first, so one index/value load feeds 16 columns
+        // (each lane still adds its terms in increasing p). The scalar path takes panels singly.
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let paired = n / (2 * PANEL) * (2 * PANEL);
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        let paired = 0;
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        for j in (0..paired).step_by(2 * PANEL) {
+            let (first, second) = (&packed[j * k..(j + PANEL) * k], &packed[(j + PANEL) * k..(j + 2 * PANEL) * k]);
+            for i in 0..m {
+                let (index, value) = terms.row(i);
+                // SAFETY: every index is < k and each panel holds k·PANEL floats; `out` has 2·PANEL.
+                unsafe { simd::sparse_row_pair(index, value, first, second, &mut c[i * n + j..i * n + j + 2 * PANEL], accumulate) }
+            }
+        }
         column_groups(n, k, |j, width, offset| {
+            if j < paired {
+                return;
+            }
             let panel = &packed[offset..offset + k * width];
             for i in 0..m {
                 let (index, value) = terms.row(i);
@@ -323,6 +341,26 @@ mod simd {
             PANEL => sparse_row_vectors::<{ PANEL / 4 }>(index, value, panel.as_ptr(), out, accumulate),
             4 => sparse_row_vectors::<1>(index, value, panel.as_ptr(), out, accumulate),
             _ => super::scalar_sparse_row(index, value, panel, width, out, accumulate),
+        }
+    }
+
+    /// Two adjacent PANEL-wide panels at once (columns j..j+2·PANEL); per lane the same order.
+    pub(super) unsafe fn sparse_row_pair(index: &[u32], value: &[f32], first: &[f32], second: &[f32], out: &mut [f32], accumulate: bool) {
+        const V: usize = PANEL / 4;
+        let (a, b) = (first.as_ptr(), second.as_ptr());
+        let mut acc = [f32x4_splat(0.0); 2 * V];
+        for (&p, &v) in index.iter().zip(value) {
+            let av = f32x4_splat(v);
+            let (ra, rb) = (a.add(p as usize * PANEL), b.add(p as usize * PANEL));
+            for u in 0..V {
+                acc[u] = f32x4_add(acc[u], f32x4_mul(av, v128_load(ra.add(4 * u) as *const v128)));
+                acc[V + u] = f32x4_add(acc[V + u], f32x4_mul(av, v128_load(rb.add(4 * u) as *const v128)));
+            }
+        }
+        for (u, lane) in acc.iter().enumerate() {
+            let at = out.as_mut_ptr().add(4 * u) as *mut v128;
+            let value = if accumulate { f32x4_add(v128_load(at), *lane) } else { *lane };
+            v128_store(at, value);
         }
     }
 
