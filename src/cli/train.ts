@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { WasmTrainer } from '../engine/trainer.js';
 import { writeReport } from '../analysis/report.js';
-import { saveModel } from '../prune/files.js';
+import { saveTrainerModel } from '../prune/files.js';
 import { prepareRunDir, writeRun } from '../train/run-dir.js';
 import { train } from '../train/train.js';
 import { addRunOptions, configFromFlags, type RunFlags } from './run-options.js';
@@ -15,15 +15,6 @@ interface TrainFlags extends RunFlags {
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
-}
-
-function saveTrainerModel(trainer: WasmTrainer, path: string): void {
-  const model = trainer.model();
-  try {
-    saveModel(model, path);
-  } finally {
-    model.free();
-  }
 }
 
 export function registerTrain(program: Command): void {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Engine } from '../engine/engine.js';
+import type { WasmTrainer } from '../engine/trainer.js';
 import { WasmModel } from '../engine/model.js';
 import { nodeEngine } from '../engine/node.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -7,6 +8,16 @@ import { writeFileAtomic } from '../util/atomic.js';
 /** Saves a model (atomically: a reader never sees half a file). */
 export function saveModel(model: WasmModel, path: string): void {
   writeFileAtomic(path, model.toBytes());
+}
+
+/** Saves a copy of a trainer's current model, freeing the copy afterwards. */
+export function saveTrainerModel(trainer: WasmTrainer, path: string): void {
+  const model = trainer.model();
+  try {
+    saveModel(model, path);
+  } finally {
+    model.free();
+  }
 }
 
 /** Loads a model saved by `saveModel`; the error names the file and what is wrong. */

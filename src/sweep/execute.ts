@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDataset } from '../data/registry.js';
 import type { WasmTrainer } from '../engine/trainer.js';
-import { saveModel } from '../prune/files.js';
+import { saveTrainerModel } from '../prune/files.js';
 import { pruneSweep, type PruneResult } from '../prune/prune.js';
 import { prepareRunDir, writeRun } from '../train/run-dir.js';
 import { train, type TrainProgress } from '../train/train.js';
@@ -43,9 +43,7 @@ export async function executeRun(run: PlannedRun, dir: string, fractions: number
     dataset,
     onProgress,
     onFinish: (trainer: WasmTrainer) => {
-      const model = trainer.model();
-      saveModel(model, join(dir, 'model.bin'));
-      model.free();
+      saveTrainerModel(trainer, join(dir, 'model.bin'));
       pruning = pruneSweep(trainer, dataset.test, { scores: ['mass'], fractions });
     },
   });

@@ -37,7 +37,17 @@ pub fn relu_backward(activation: &[f32], grad: &mut [f32]) -> Result<(), KernelE
 pub fn column_sums(rows: usize, cols: usize, x: &[f32], out: &mut [f32], accumulate: bool) -> Result<(), KernelError> {
     check_len("column_sums: x", x.len(), rows * cols)?;
     check_len("column_sums: out", out.len(), cols)?;
-    // Row by row into per-column sums: the same order per column, contiguous reads.
+    // Row by row into per-column sums: the same order per column, contiguous reads. Without
+    // `accumulate` the sums build up in `out` itself (no allocation on the training hot path).
+    if !accumulate {
+        out.fill(0.0);
+        for row in x.chunks_exact(cols.max(1)).take(rows) {
+            for (s, v) in out.iter_mut().zip(row) {
+                *s += *v;
+            }
+        }
+        return Ok(());
+    }
     let mut sums = vec![0.0f32; cols];
     for row in x.chunks_exact(cols.max(1)).take(rows) {
         for (s, v) in sums.iter_mut().zip(row) {
@@ -45,7 +55,7 @@ pub fn column_sums(rows: usize, cols: usize, x: &[f32], out: &mut [f32], accumul
         }
     }
     for (o, s) in out.iter_mut().zip(&sums) {
-        *o = if accumulate { *o + *s } else { *s };
+        *o += *s;
     }
     Ok(())
 }
