@@ -157,6 +157,12 @@ export function relu_backward(activation: F32Buffer, grad: F32Buffer): void;
 export function softmax_cross_entropy(rows: number, classes: number, logits: F32Buffer, labels: Uint8Array | number[], grad: F32Buffer): number;
 
 /**
+ * Checks a trainer configuration (every range, and the memory it needs with `train_rows` and
+ * `test_rows` images) before any data is copied in; returns the bytes it needs.
+ */
+export function trainer_memory_check(config: string, train_rows: number, test_rows: number): number;
+
+/**
  * The module's linear memory, for typed-array views over buffers (rebuild them after growth).
  */
 export function wasm_memory(): any;

@@ -372,7 +372,10 @@ export class Trainer {
      */
     model() {
         const ret = wasm.trainer_model(this.__wbg_ptr);
-        return Model.__wrap(ret);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return Model.__wrap(ret[0]);
     }
     /**
      * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
@@ -675,15 +678,31 @@ export function softmax_cross_entropy(rows, classes, logits, labels, grad) {
 }
 
 /**
+ * Checks a trainer configuration (every range, and the memory it needs with `train_rows` and
+ * `test_rows` images) before any data is copied in; returns the bytes it needs.
+ * @param {string} config
+ * @param {number} train_rows
+ * @param {number} test_rows
+ * @returns {number}
+ */
+export function trainer_memory_check(config, train_rows, test_rows) {
+    const val2 = +train_rows;
+    const val3 = +test_rows;
+    const ptr0 = passStringToWasm0(config, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.trainer_memory_check(ptr0, len0, val2, val3);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return ret[0];
+}
+
+/**
  * The module's linear memory, for typed-array views over buffers (rebuild them after growth).
  * @returns {any}
  */
 export function wasm_memory() {
     const ret = wasm.wasm_memory();
-    return ret;
-}
-export function __wbg_Error_208446807d0d1e30(arg0, arg1) {
-    const ret = Error(getStringFromWasm0(arg0, arg1));
     return ret;
 }
 export function __wbg___wbindgen_memory_17a1178bc3328ea3() {
@@ -692,6 +711,22 @@ export function __wbg___wbindgen_memory_17a1178bc3328ea3() {
 }
 export function __wbg___wbindgen_throw_4c88d8bf264fd984(arg0, arg1) {
     throw new Error(getStringFromWasm0(arg0, arg1));
+}
+export function __wbg_new_787b9fb330d55d78(arg0, arg1) {
+    const ret = new Error(getStringFromWasm0(arg0, arg1));
+    return ret;
+}
+export function __wbg_set_2793479888329cb6() { return handleError(function (arg0, arg1, arg2) {
+    const ret = Reflect.set(arg0, arg1, arg2);
+    return ret;
+}, arguments); }
+export function __wbg_set_name_822e3903f3184979(arg0, arg1, arg2) {
+    arg0.name = getStringFromWasm0(arg1, arg2);
+}
+export function __wbindgen_generic_0000000000000001(arg0, arg1) {
+    // Cast intrinsic for `Ref(String) -> Externref`.
+    const ret = getStringFromWasm0(arg0, arg1);
+    return ret;
 }
 export function __wbindgen_init_externref_table() {
     const table = wasm.__wbindgen_externrefs;
@@ -710,6 +745,12 @@ const ModelFinalization = (typeof FinalizationRegistry === 'undefined')
 const TrainerFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_trainer_free(ptr, 1));
+
+function addToExternrefTable0(obj) {
+    const idx = wasm.__externref_table_alloc();
+    wasm.__wbindgen_externrefs.set(idx, obj);
+    return idx;
+}
 
 function _assertClass(instance, klass) {
     if (!(instance instanceof klass)) {
@@ -772,6 +813,15 @@ function getUint8ArrayMemory0() {
         cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
     }
     return cachedUint8ArrayMemory0;
+}
+
+function handleError(f, args) {
+    try {
+        return f.apply(this, args);
+    } catch (e) {
+        const idx = addToExternrefTable0(e);
+        wasm.__wbindgen_exn_store(idx);
+    }
 }
 
 function passArray8ToWasm0(arg, malloc) {

@@ -157,6 +157,12 @@ export function relu_backward(activation: F32Buffer, grad: F32Buffer): void;
 export function softmax_cross_entropy(rows: number, classes: number, logits: F32Buffer, labels: Uint8Array | number[], grad: F32Buffer): number;
 
 /**
+ * Checks a trainer configuration (every range, and the memory it needs with `train_rows` and
+ * `test_rows` images) before any data is copied in; returns the bytes it needs.
+ */
+export function trainer_memory_check(config: string, train_rows: number, test_rows: number): number;
+
+/**
  * The module's linear memory, for typed-array views over buffers (rebuild them after growth).
  */
 export function wasm_memory(): any;
@@ -200,7 +206,8 @@ export interface InitOutput {
     readonly trainer_gradients: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
     readonly trainer_load_state: (a: number, b: number, c: number) => [number, number];
     readonly trainer_masses: (a: number, b: number) => [number, number, number, number];
-    readonly trainer_model: (a: number) => number;
+    readonly trainer_memory_check: (a: number, b: number, c: number, d: number) => [number, number, number];
+    readonly trainer_model: (a: number) => [number, number, number];
     readonly trainer_new: (a: number, b: number) => [number, number, number];
     readonly trainer_parameters: (a: number) => [number, number];
     readonly trainer_participation: (a: number, b: number) => [number, number];
@@ -213,6 +220,8 @@ export interface InitOutput {
     readonly trainer_step: (a: number) => number;
     readonly trainer_take_train_loss: (a: number) => number;
     readonly wasm_memory: () => any;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
     readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __externref_table_dealloc: (a: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;

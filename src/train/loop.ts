@@ -1,5 +1,6 @@
 // The training loop, free of Node APIs: it runs in Node, in a page and in a Web Worker.
-import type { TrainConfig } from '../config/schema.js';
+import { ConfigError, type TrainConfig } from '../config/schema.js';
+import { kernelErrorKind } from '../engine/errors.js';
 import type { Dataset } from '../data/types.js';
 import type { Engine } from '../engine/engine.js';
 import { WasmTrainer, type WasmTrainerConfig } from '../engine/trainer.js';
@@ -100,6 +101,27 @@ export function wasmTrainerConfig(config: TrainConfig, dataset: Dataset): WasmTr
  */
 export const PARTICIPATION_DEFAULTS = { alpha: 1, beta: 1e-4, gamma: 1e-5, lr: 1 } as const;
 
+/**
+ * Refuses, before any data enters wasm memory, a configuration the kernels cannot hold (wasm32
+ * addresses 4 GiB), as a configuration error naming the field that makes it too big.
+ */
+function checkMemory(engine: Engine, wasmConfig: WasmTrainerConfig, dataset: Dataset): void {
+  const fits = (c: WasmTrainerConfig, trainRows: number, testRows: number) => {
+    try {
+      engine.wasm.trainer_memory_check(JSON.stringify(c), trainRows, testRows);
+      return undefined;
+    } catch (error) {
+      if (kernelErrorKind(error) === 'limit') return error as Error;
+      if (kernelErrorKind(error) === 'config') throw new ConfigError((error as Error).message);
+      throw error;
+    }
+  };
+  const problem = fits(wasmConfig, dataset.train.rows, dataset.test.rows);
+  if (!problem) return;
+  const field = fits({ ...wasmConfig, batch: 1 }, 0, 0) ? 'hidden' : fits(wasmConfig, 0, 0) ? 'batch' : 'trainLimit';
+  throw new ConfigError(`${field}: ${problem.message}`);
+}
+
 /** One telemetry record: the populations of every hidden layer at one optimizer step. */
 export interface TelemetryRecord {
   step: number;
@@ -136,7 +158,9 @@ export async function runTraining(
   engine: Engine,
   options: Omit<TrainOptions, 'dataset' | 'engine'> = {},
 ): Promise<TrainSummary> {
-  const trainer = new WasmTrainer(engine.wasm, wasmTrainerConfig(config, dataset));
+  const wasmConfig = wasmTrainerConfig(config, dataset);
+  checkMemory(engine, wasmConfig, dataset);
+  const trainer = new WasmTrainer(engine.wasm, wasmConfig);
   const started = performance.now();
   try {
     trainer.setData('train', dataset.train.images, dataset.train.labels, dataset.train.rows, dataset.train.cols);

@@ -46,7 +46,7 @@ describe('hard pruning and compaction', () => {
       const again = WasmModel.fromBytes(nodeEngine().wasm, compact.toBytes());
       const first20 = mnist.test.images.subarray(0, 20 * 784);
       expect(Array.from(again.logits(first20, 20))).toEqual(Array.from(compact.logits(first20, 20)));
-      expect(() => WasmModel.fromBytes(nodeEngine().wasm, compact.toBytes().subarray(0, 50))).toThrow(/truncated/);
+      expect(() => WasmModel.fromBytes(nodeEngine().wasm, compact.toBytes().subarray(0, 50))).toThrow(/model file holds \d+ bytes after its header but layer sizes .* need \d+/);
       const file = join(tempDir(), 'compact.model');
       saveModel(compact, file);
       const loaded = loadModel(file);

@@ -1,10 +1,10 @@
 //! Element-wise and column-wise kernels of the MLP step. Each states its formula and order.
 
-use crate::error::{check_len, KernelError};
+use crate::error::{check_len, check_shape, KernelError};
 
 /// `x[r][j] += bias[j]` for a `rows×cols` matrix.
 pub fn bias_add(rows: usize, cols: usize, x: &mut [f32], bias: &[f32]) -> Result<(), KernelError> {
-    check_len("bias_add: x", x.len(), rows * cols)?;
+    check_shape("bias_add: x", x.len(), rows, cols)?;
     check_len("bias_add: bias", bias.len(), cols)?;
     for row in x.chunks_exact_mut(cols.max(1)).take(rows) {
         for (v, b) in row.iter_mut().zip(bias) {
@@ -35,7 +35,7 @@ pub fn relu_backward(activation: &[f32], grad: &mut [f32]) -> Result<(), KernelE
 
 /// Column sums `out[j] (+)= Σ_r x[r][j]`, the sum taken from `+0.0` in increasing `r`.
 pub fn column_sums(rows: usize, cols: usize, x: &[f32], out: &mut [f32], accumulate: bool) -> Result<(), KernelError> {
-    check_len("column_sums: x", x.len(), rows * cols)?;
+    check_shape("column_sums: x", x.len(), rows, cols)?;
     check_len("column_sums: out", out.len(), cols)?;
     // Row by row into per-column sums: the same order per column, contiguous reads. Without
     // `accumulate` the sums build up in `out` itself (no allocation on the training hot path).
@@ -70,8 +70,8 @@ pub fn bias_relu_mass(
     bias: &[f32],
     mass: &[f32],
 ) -> Result<(), KernelError> {
-    check_len("bias_relu_mass: z", z.len(), rows * cols)?;
-    check_len("bias_relu_mass: h", h.len(), rows * cols)?;
+    check_shape("bias_relu_mass: z", z.len(), rows, cols)?;
+    check_shape("bias_relu_mass: h", h.len(), rows, cols)?;
     check_len("bias_relu_mass: bias", bias.len(), cols)?;
     check_len("bias_relu_mass: mass", mass.len(), cols)?;
     for (zr, hr) in z.chunks_exact_mut(cols.max(1)).zip(h.chunks_exact_mut(cols.max(1))).take(rows) {
@@ -96,8 +96,8 @@ pub fn mass_relu_backward(
     mass: &[f32],
     mass_grad: &mut [f32],
 ) -> Result<(), KernelError> {
-    check_len("mass_relu_backward: dh", dh.len(), rows * cols)?;
-    check_len("mass_relu_backward: activation", activation.len(), rows * cols)?;
+    check_shape("mass_relu_backward: dh", dh.len(), rows, cols)?;
+    check_shape("mass_relu_backward: activation", activation.len(), rows, cols)?;
     check_len("mass_relu_backward: mass", mass.len(), cols)?;
     check_len("mass_relu_backward: mass_grad", mass_grad.len(), cols)?;
     mass_grad.fill(0.0);

@@ -14,7 +14,7 @@
 //! lanes never mix, so each lane performs exactly the scalar sequence above and the scalar
 //! fallback reproduces it bit for bit.
 
-use crate::error::{check_len, KernelError};
+use crate::error::{check_shape, size_product, KernelError};
 
 /// How an operand is addressed: element (row, col) lives at `row * row_stride + col * col_stride`.
 #[derive(Clone, Copy)]
@@ -28,8 +28,8 @@ const PANEL: usize = 8;
 
 /// Length of the `packed` workspace every product needs for an `n`-column result and inner
 /// dimension `k`: `k · n` floats (B is copied there in column panels, once per call).
-pub const fn packed_len(n: usize, k: usize) -> usize {
-    n * k
+pub fn packed_len(n: usize, k: usize) -> Result<usize, KernelError> {
+    size_product("gemm: packing workspace", n, k)
 }
 
 /// Which operands a product reads transposed.
@@ -51,9 +51,9 @@ impl Op {
             Op::TN => ["gemm_tn: A", "gemm_tn: B", "gemm_tn: C"],
             Op::NT => ["gemm_nt: A", "gemm_nt: B", "gemm_nt: C"],
         };
-        check_len(name_a, a.len(), m * k)?;
-        check_len(name_b, b.len(), k * n)?;
-        check_len(name_c, c.len(), m * n)?;
+        check_shape(name_a, a.len(), m, k)?;
+        check_shape(name_b, b.len(), k, n)?;
+        check_shape(name_c, c.len(), m, n)?;
         Ok(match self {
             Op::NN => (Strides { row_stride: k, col_stride: 1 }, Strides { row_stride: n, col_stride: 1 }),
             Op::TN => (Strides { row_stride: 1, col_stride: m }, Strides { row_stride: n, col_stride: 1 }),
@@ -200,8 +200,9 @@ fn product(
     packed: &mut [f32],
     terms: Option<&mut NonzeroTerms>,
 ) -> Result<(), KernelError> {
-    if packed.len() < packed_len(n, k) {
-        return Err(KernelError::Shape { what: "gemm: packing workspace", expected: packed_len(n, k), actual: packed.len() });
+    let needed = packed_len(n, k)?;
+    if packed.len() < needed {
+        return Err(KernelError::Shape { what: "gemm: packing workspace", expected: needed, actual: packed.len() });
     }
     if m == 0 || n == 0 {
         return Ok(());
@@ -486,7 +487,7 @@ mod tests {
             let a = random(m * k, 1);
             let b = random(k * n, 2);
             let mut c = vec![f32::NAN; m * n];
-            gemm_nn(m, n, k, &a, &b, &mut c, false, &mut vec![f32::NAN; packed_len(n, k)]).unwrap();
+            gemm_nn(m, n, k, &a, &b, &mut c, false, &mut vec![f32::NAN; packed_len(n, k).unwrap()]).unwrap();
             check(m, n, k, &c, None, |i, j, p| (a[i * k + p] as f64, b[p * n + j] as f64));
             if k == 0 {
                 assert!(c.iter().all(|&x| x == 0.0), "k = 0 gives zeros");
@@ -501,7 +502,7 @@ mod tests {
             let at = random(k * m, 3);
             let b = random(k * n, 4);
             let mut c = c0.clone();
-            gemm_tn(m, n, k, &at, &b, &mut c, true, &mut vec![f32::NAN; packed_len(n, k)]).unwrap();
+            gemm_tn(m, n, k, &at, &b, &mut c, true, &mut vec![f32::NAN; packed_len(n, k).unwrap()]).unwrap();
             check(m, n, k, &c, Some(&c0), |i, j, p| (at[p * m + i] as f64, b[p * n + j] as f64));
 
             let a = random(m * k, 6);
@@ -522,7 +523,7 @@ mod tests {
         let b = random(k * n, 9);
         let mut fast = random(m * n, 10);
         let mut slow = fast.clone();
-        gemm_nn(m, n, k, &a, &b, &mut fast, true, &mut vec![0.0; packed_len(n, k)]).unwrap();
+        gemm_nn(m, n, k, &a, &b, &mut fast, true, &mut vec![0.0; packed_len(n, k).unwrap()]).unwrap();
         for i in 0..m {
             for j in 0..n {
                 let mut s = 0.0f32;
@@ -548,7 +549,7 @@ mod tests {
                 }
                 let b = random(k * n, 12);
                 let c0 = random(m * n, 13);
-                let mut packed = vec![0.0; packed_len(n, k)];
+                let mut packed = vec![0.0; packed_len(n, k).unwrap()];
                 let mut terms = NonzeroTerms::default();
                 for accumulate in [false, true] {
                     let (mut dense, mut sparse) = (c0.clone(), c0.clone());

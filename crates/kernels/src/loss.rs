@@ -1,6 +1,6 @@
 //! Row-wise softmax cross-entropy and its gradient.
 
-use crate::error::{check_len, KernelError};
+use crate::error::{check_len, check_shape, KernelError};
 
 /// Mean softmax cross-entropy of `rows` rows of `classes` logits, and its gradient.
 ///
@@ -15,9 +15,9 @@ pub fn softmax_cross_entropy(
     labels: &[u8],
     grad: &mut [f32],
 ) -> Result<f64, KernelError> {
-    check_len("softmax_cross_entropy: logits", logits.len(), rows * classes)?;
+    check_shape("softmax_cross_entropy: logits", logits.len(), rows, classes)?;
     check_len("softmax_cross_entropy: labels", labels.len(), rows)?;
-    check_len("softmax_cross_entropy: grad", grad.len(), rows * classes)?;
+    check_shape("softmax_cross_entropy: grad", grad.len(), rows, classes)?;
     let inv_rows = 1.0 / rows as f32;
     let mut total = 0.0f64;
     for r in 0..rows {
@@ -49,7 +49,7 @@ pub fn softmax_cross_entropy(
 
 /// Index of the largest value of each row (the first one on ties).
 pub fn argmax_rows(rows: usize, cols: usize, x: &[f32], out: &mut [u32]) -> Result<(), KernelError> {
-    check_len("argmax_rows: x", x.len(), rows * cols)?;
+    check_shape("argmax_rows: x", x.len(), rows, cols)?;
     check_len("argmax_rows: out", out.len(), rows)?;
     for (r, o) in out.iter_mut().enumerate() {
         let row = &x[r * cols..(r + 1) * cols];

@@ -10,7 +10,7 @@
 //! per-sample terms, since `L` is the mean).
 
 use crate::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
-use crate::error::KernelError;
+use crate::error::{size_product, KernelError};
 use crate::gemm::{density, gemm, gemm_skip_zeros, packed_len, NonzeroTerms, Op};
 use crate::loss::{argmax_rows, softmax_cross_entropy};
 use crate::rng::Xoshiro128;
@@ -48,6 +48,10 @@ impl Mlp {
                 "layer sizes must be at least [inputs, classes], all positive; got {sizes:?}"
             )));
         }
+        if !(initial_mass.is_finite() && initial_mass > 0.0) {
+            return Err(KernelError::Config(format!("initialMass: {initial_mass} must be a finite number > 0")));
+        }
+        parameter_floats(sizes)?;
         let mut rng = Xoshiro128::new(seed, STREAM_INIT);
         let layers = sizes
             .windows(2)
@@ -106,6 +110,19 @@ impl Mlp {
         if sizes.len() < 2 || sizes.iter().any(|&s| s == 0 || s > 1 << 24) {
             return Err(KernelError::Invalid(format!("model has implausible layer sizes {sizes:?}")));
         }
+        // The sizes decide what the rest of the file must hold: check that against the bytes
+        // left before allocating anything (a crafted 36-byte file could otherwise ask for GBs).
+        // Each tensor is a u64 length and its f32 values.
+        let floats = parameter_floats(&sizes).map_err(|_| KernelError::Invalid(format!("model has implausible layer sizes {sizes:?}")))?;
+        let tensors = 3 * (sizes.len() - 1) - 1;
+        let expected = floats.checked_mul(4).and_then(|b| b.checked_add(8 * tensors));
+        if expected != Some(r.remaining()) {
+            return Err(KernelError::Invalid(format!(
+                "model file holds {} bytes after its header but layer sizes {sizes:?} need {}",
+                r.remaining(),
+                expected.map_or("more than this platform can address".to_string(), |e| e.to_string())
+            )));
+        }
         let mut model = Mlp::new(&sizes, 0, 1.0)?;
         for t in model.tensors_mut() {
             r.f32s_into(t, "model tensor")?;
@@ -135,6 +152,18 @@ impl Mlp {
         }
         out
     }
+}
+
+/// Floats of a model with these layer sizes: every W, b and hidden mass vector (overflow is an error).
+pub fn parameter_floats(sizes: &[usize]) -> Result<usize, KernelError> {
+    let mut total = 0usize;
+    let overflow = || KernelError::Limit(format!("layer sizes {sizes:?} need more parameters than this platform can address"));
+    for (l, w) in sizes.windows(2).enumerate() {
+        let weights = size_product("layer weights", w[0], w[1])?;
+        let mass = if l + 2 < sizes.len() { w[1] } else { 0 };
+        total = total.checked_add(weights).and_then(|t| t.checked_add(w[1] + mass)).ok_or_else(overflow)?;
+    }
+    Ok(total)
 }
 
 /// Gradients with the model's shapes.
@@ -186,13 +215,33 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    pub fn new(model: &Mlp, max_rows: usize) -> Workspace {
+    /// Floats a workspace for `max_rows` rows of a model with these sizes holds (overflow is an
+    /// error): the input, two buffers per hidden layer, logits, two deltas and the packing space.
+    pub fn floats(sizes: &[usize], max_rows: usize) -> Result<usize, KernelError> {
+        if sizes.len() < 2 {
+            return Err(KernelError::Config(format!("layer sizes {sizes:?} must be at least [inputs, classes]")));
+        }
+        let widest = *sizes.iter().max().unwrap_or(&0);
+        let hidden: usize = sizes[1..sizes.len().saturating_sub(1)].iter().sum();
+        let mut packed = size_product("workspace", widest, max_rows)?;
+        for w in sizes.windows(2) {
+            packed = packed.max(size_product("workspace", w[0], w[1])?);
+        }
+        let per_row = sizes[0].checked_add(2 * hidden).and_then(|v| v.checked_add(*sizes.last().unwrap_or(&0))).and_then(|v| v.checked_add(2 * widest));
+        per_row
+            .and_then(|p| p.checked_mul(max_rows))
+            .and_then(|v| v.checked_add(packed))
+            .ok_or_else(|| KernelError::Limit(format!("a workspace of {max_rows} rows for layer sizes {sizes:?} overflows this platform's sizes")))
+    }
+
+    pub fn new(model: &Mlp, max_rows: usize) -> Result<Workspace, KernelError> {
+        Workspace::floats(&model.sizes, max_rows)?;
         let widest = *model.sizes.iter().max().unwrap();
-        let packed = model.layers.iter().map(|l| packed_len(l.outputs, l.inputs).max(packed_len(l.inputs, l.outputs)))
-            .chain(std::iter::once(packed_len(widest, max_rows)))
-            .max()
-            .unwrap();
-        Workspace {
+        let mut packed = packed_len(widest, max_rows)?;
+        for l in &model.layers {
+            packed = packed.max(packed_len(l.outputs, l.inputs)?);
+        }
+        Ok(Workspace {
             max_rows,
             input: vec![0.0; max_rows * model.inputs()],
             activations: model.sizes[1..model.sizes.len() - 1].iter().map(|&n| vec![0.0; max_rows * n]).collect(),
@@ -203,14 +252,17 @@ impl Workspace {
             packed: vec![0.0; packed],
             terms: NonzeroTerms::default(),
             predictions: vec![0; max_rows],
-        }
+        })
     }
 
     /// Copies rows `indices` of a byte image set into `input`, scaled to `[0, 1]`.
     pub fn gather(&mut self, images: &[u8], cols: usize, indices: &[u32]) -> Result<(), KernelError> {
         for (r, &idx) in indices.iter().enumerate() {
             let at = idx as usize * cols;
-            bytes_to_unit(&images[at..at + cols], &mut self.input[r * cols..(r + 1) * cols])?;
+            let row = images.get(at..at + cols).ok_or(KernelError::Shape { what: "gather: images", expected: at + cols, actual: images.len() })?;
+            let len = self.input.len();
+            let out = self.input.get_mut(r * cols..(r + 1) * cols).ok_or(KernelError::Shape { what: "gather: batch rows", expected: (r + 1) * cols, actual: len })?;
+            bytes_to_unit(row, out)?;
         }
         Ok(())
     }
@@ -358,8 +410,24 @@ mod tests {
         let model = Mlp::new(&[5, 7, 4, 3], 3, 0.5).unwrap();
         let bytes = model.to_bytes();
         assert_eq!(Mlp::from_bytes(&bytes).unwrap(), model);
-        assert!(Mlp::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err().to_string().contains("truncated"));
+        let short = Mlp::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err().to_string();
+        assert!(short.contains(&format!("holds {} bytes after its header but layer sizes [5, 7, 4, 3] need {}", bytes.len() - 1 - 40, bytes.len() - 40)), "{short}");
         assert!(Mlp::from_bytes(b"EVOPRUNE-STATE\x00\x01").is_err());
+    }
+
+    #[test]
+    fn a_crafted_header_is_refused_before_anything_is_allocated() {
+        // 36 bytes: magic, sizes 2^24, 2^24, 10 (a 2^48-element weight matrix), no tensors.
+        let mut w = Writer::default();
+        w.raw(MODEL_MAGIC);
+        w.u32s(&[1 << 24, 1 << 24, 10]);
+        assert_eq!(w.bytes.len(), 36);
+        let error = Mlp::from_bytes(&w.bytes).unwrap_err().to_string();
+        assert!(error.contains("need"), "{error}");
+        // Sizes whose product overflows a 32-bit usize are refused by name, not wrapped to 0.
+        assert!(parameter_floats(&[65536, 65536, 10]).is_ok() || cfg!(target_pointer_width = "32"));
+        assert!(matches!(crate::error::size_product("x", usize::MAX / 2, 3), Err(KernelError::Limit(_))));
+        assert!(matches!(Workspace::floats(&[784, 10], usize::MAX), Err(KernelError::Limit(_))));
     }
 
     #[test]
@@ -373,7 +441,7 @@ mod tests {
             rng.fill_uniform(&mut layer.bias, -0.2, 0.2);
         }
         let rows = 6;
-        let mut ws = Workspace::new(&model, rows);
+        let mut ws = Workspace::new(&model, rows).unwrap();
         rng.fill_uniform(&mut ws.input[..rows * 5], 0.0, 1.0);
         let x = ws.input.clone();
         let labels: Vec<u8> = (0..rows).map(|r| (r % 3) as u8).collect();

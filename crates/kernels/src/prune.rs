@@ -199,8 +199,8 @@ mod tests {
         let small = compact(&m).unwrap();
         assert_eq!(small.sizes, vec![6, 4, 3, 3]);
         let rows = 7;
-        let mut ws_big = Workspace::new(&m, rows);
-        let mut ws_small = Workspace::new(&small, rows);
+        let mut ws_big = Workspace::new(&m, rows).unwrap();
+        let mut ws_small = Workspace::new(&small, rows).unwrap();
         for (i, x) in ws_big.input.iter_mut().enumerate() {
             *x = ((i * 31) % 17) as f32 / 17.0;
         }

@@ -48,6 +48,11 @@ impl<'a> Reader<'a> {
         Reader { bytes, at: 0 }
     }
 
+    /// Bytes not read yet.
+    pub fn remaining(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], KernelError> {
         if self.bytes.len() - self.at < n {
             return Err(KernelError::Invalid(format!("state is truncated at byte {} (reading {what})", self.at)));

@@ -15,6 +15,19 @@ pub const STREAM_SHUFFLE: u64 = 2;
 /// First bytes of every state blob; the last byte is the format version.
 const STATE_MAGIC: &[u8; 16] = b"EVOPRUNE-STATE\x00\x01";
 
+/// The most wasm memory one trainer may plan to use (model, optimizer, buffers, data). wasm32
+/// addresses 4 GiB at most; saving a state or a model copies the parameters once more.
+pub const TRAINER_MEMORY_LIMIT: u64 = 2 << 30;
+
+/// A setting outside its range, as a config error naming the field.
+fn range(field: &str, value: f32, ok: bool, rule: &str) -> Result<(), KernelError> {
+    if ok && value.is_finite() {
+        Ok(())
+    } else {
+        Err(KernelError::Config(format!("{field}: {value} is out of range ({rule})")))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Schedule {
     Constant,
@@ -59,7 +72,7 @@ pub struct Data {
 
 impl Data {
     pub fn new(images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize, classes: usize) -> Result<Data, KernelError> {
-        if images.len() != rows * cols {
+        if images.len() != crate::error::size_product("images", rows, cols)? {
             return Err(KernelError::Invalid(format!("{} image bytes for {rows} rows of {cols}", images.len())));
         }
         if labels.len() != rows {
@@ -99,11 +112,102 @@ pub struct Trainer {
     pub participation: Vec<Vec<f32>>,
 }
 
+impl TrainConfig {
+    /// Refuses every hyper-parameter outside its range, naming the field (the same rules as the
+    /// TypeScript schema, so the kernels are safe to call directly).
+    pub fn validate(&self) -> Result<(), KernelError> {
+        if self.batch == 0 {
+            return Err(KernelError::Config("batch: 0 is out of range (must be ≥ 1)".into()));
+        }
+        match self.optimizer {
+            Optimizer::Sgd { lr, momentum, weight_decay } => {
+                range("optimizer.lr", lr, lr > 0.0, "must be > 0")?;
+                range("optimizer.momentum", momentum, (0.0..1.0).contains(&momentum), "must be in [0, 1)")?;
+                range("optimizer.weightDecay", weight_decay, weight_decay >= 0.0, "must be ≥ 0")?;
+            }
+            Optimizer::Adam { lr, beta1, beta2, eps, weight_decay } => {
+                range("optimizer.lr", lr, lr > 0.0, "must be > 0")?;
+                range("optimizer.beta1", beta1, (0.0..1.0).contains(&beta1), "must be in [0, 1)")?;
+                range("optimizer.beta2", beta2, (0.0..1.0).contains(&beta2), "must be in [0, 1)")?;
+                range("optimizer.eps", eps, eps > 0.0, "must be > 0")?;
+                range("optimizer.weightDecay", weight_decay, weight_decay >= 0.0, "must be ≥ 0")?;
+            }
+        }
+        if let Schedule::Cosine { epochs: 0 } = self.schedule {
+            return Err(KernelError::Config("schedule.epochs: 0 is out of range (must be ≥ 1)".into()));
+        }
+        range("initialMass", self.initial_mass, self.initial_mass > 0.0, "must be > 0")?;
+        let e = &self.evolution;
+        range("evolution.eta", e.params.eta, e.params.eta >= 0.0, "must be ≥ 0")?;
+        range("evolution.mu", e.params.mu, e.params.mu >= 0.0, "must be ≥ 0")?;
+        range("evolution.rho", e.rho, (0.0..1.0).contains(&e.rho), "must be in [0, 1)")?;
+        range("evolution.epsilon", e.epsilon, e.epsilon > 0.0, "must be > 0")?;
+        if e.interval == 0 {
+            return Err(KernelError::Config("evolution.interval: 0 is out of range (must be ≥ 1)".into()));
+        }
+        if let Some(p) = self.participation {
+            range("participation.alpha", p.alpha, true, "must be finite")?;
+            range("participation.beta", p.beta, p.beta >= 0.0, "must be ≥ 0")?;
+            range("participation.gamma", p.gamma, p.gamma >= 0.0, "must be ≥ 0")?;
+            range("participation.lr", p.lr, p.lr > 0.0, "must be > 0")?;
+        }
+        Ok(())
+    }
+
+    /// Bytes of wasm memory a trainer of this configuration uses for `train_rows` and
+    /// `test_rows` images of `inputs` bytes: model, optimizer slots, gradients, evolution and
+    /// participation state, the batch workspace (at least 256 rows, for evaluation), and the data
+    /// with its epoch order. `None` when a size product overflows.
+    pub fn memory_bytes(&self, train_rows: usize, test_rows: usize) -> Option<u64> {
+        // In u64 whatever the platform, so that an impossible configuration still gets a number.
+        let sizes: Vec<u64> = self.sizes.iter().map(|&s| s as u64).collect();
+        if sizes.len() < 2 {
+            return None;
+        }
+        let (inputs, classes) = (sizes[0], sizes[sizes.len() - 1]);
+        let hidden: u64 = sizes[1..sizes.len() - 1].iter().sum();
+        let widest = *sizes.iter().max()?;
+        let mut weights = 0u64;
+        let mut largest = 0u64;
+        for w in sizes.windows(2) {
+            let n = w[0].checked_mul(w[1])?;
+            weights = weights.checked_add(n)?;
+            largest = largest.max(n);
+        }
+        let floats = weights.checked_add(sizes[1..].iter().sum::<u64>())?.checked_add(hidden)?;
+        // Model, gradients, optimizer slots; evolution (2 per population) and participation (1).
+        let state = floats.checked_mul(2 + self.optimizer.slots() as u64)?.checked_add(3 * hidden)?;
+        // Workspace: input, two buffers per hidden layer, logits, two deltas per row, packing.
+        let rows = self.batch.max(256) as u64;
+        let per_row = inputs.checked_add(2 * hidden)?.checked_add(classes)?.checked_add(2 * widest)?;
+        let workspace = per_row.checked_mul(rows)?.checked_add(largest.max(widest.checked_mul(rows)?))?;
+        let data = (train_rows as u64 + test_rows as u64).checked_mul(inputs + 1)?.checked_add(4 * train_rows as u64)?;
+        state.checked_add(workspace)?.checked_mul(4)?.checked_add(data)
+    }
+
+    /// Refuses a configuration that would need more than [`TRAINER_MEMORY_LIMIT`].
+    pub fn check_memory(&self, train_rows: usize, test_rows: usize) -> Result<(), KernelError> {
+        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+        match self.memory_bytes(train_rows, test_rows) {
+            Some(bytes) if bytes <= TRAINER_MEMORY_LIMIT => Ok(()),
+            needed => Err(KernelError::Limit(format!(
+                "layer sizes {:?} with batch {} need {} of wasm memory; a trainer may use at most {} GiB: use narrower hidden layers or a smaller batch",
+                self.sizes,
+                self.batch,
+                needed.map_or("more than 2^64 bytes".to_string(), |b| format!("{:.1} GiB", gib(b))),
+                gib(TRAINER_MEMORY_LIMIT)
+            ))),
+        }
+    }
+}
+
 impl Trainer {
     pub fn new(config: TrainConfig) -> Result<Trainer, KernelError> {
-        if config.batch == 0 {
-            return Err(KernelError::Invalid("batch must be at least 1".into()));
+        config.validate()?;
+        if config.sizes.len() < 2 || config.sizes.contains(&0) {
+            return Err(KernelError::Config(format!("sizes: {:?} must be at least [inputs, classes], all positive", config.sizes)));
         }
+        config.check_memory(0, 0)?;
         let model = Mlp::new(&config.sizes, config.seed, config.initial_mass)?;
         let slots = model
             .layers
@@ -111,7 +215,7 @@ impl Trainer {
             .flat_map(|l| [l.weights.len(), l.bias.len()])
             .map(|n| [vec![0.0; n], vec![0.0; if config.optimizer.slots() == 2 { n } else { 0 }]])
             .collect();
-        let ws = Workspace::new(&model, config.batch.max(256));
+        let ws = Workspace::new(&model, config.batch.max(256))?;
         let grads = Gradients::zeros(&model);
         let widths: Vec<usize> = model.masses.iter().map(|m| m.len()).collect();
         Ok(Trainer {
@@ -331,7 +435,7 @@ impl Trainer {
     pub fn gradients(&mut self, images: &[u8], labels: &[u8]) -> Result<Vec<f32>, KernelError> {
         let cols = self.model.inputs();
         let data = Data::new(images.to_vec(), labels.to_vec(), labels.len(), cols, self.model.classes())?;
-        let mut ws = Workspace::new(&self.model, data.rows.max(1));
+        let mut ws = Workspace::new(&self.model, data.rows.max(1))?;
         let indices: Vec<u32> = (0..data.rows as u32).collect();
         ws.gather(&data.images, cols, &indices)?;
         let mut grads = Gradients::zeros(&self.model);
@@ -612,6 +716,35 @@ mod tests {
         assert_eq!(a.state_hash(), run(300, None).state_hash());
         let half = run(123, None);
         assert_eq!(run(177, Some(half.state())).state_hash(), a.state_hash());
+    }
+
+    #[test]
+    fn out_of_range_settings_and_oversized_models_are_refused_by_name() {
+        let refuse = |c: TrainConfig, want: &str| {
+            let error = Trainer::new(c).err().expect("refused").to_string();
+            assert!(error.contains(want), "{error} should name {want}");
+        };
+        let sgd = |lr: f32| Optimizer::Sgd { lr, momentum: 0.9, weight_decay: 0.0 };
+        refuse(TrainConfig { optimizer: sgd(0.0), ..config(0) }, "optimizer.lr: 0");
+        refuse(TrainConfig { optimizer: sgd(f32::NAN), ..config(0) }, "optimizer.lr: NaN");
+        refuse(TrainConfig { optimizer: Optimizer::Adam { lr: 0.01, beta1: 1.0, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 }, ..config(0) }, "optimizer.beta1: 1");
+        let evolving = |f: &dyn Fn(&mut EvolutionConfig)| {
+            let mut e = EvolutionConfig::dense();
+            f(&mut e);
+            TrainConfig { evolution: e, ..config(0) }
+        };
+        refuse(evolving(&|e| e.rho = 1.5), "evolution.rho: 1.5");
+        refuse(evolving(&|e| e.params.eta = -3.0), "evolution.eta: -3");
+        refuse(evolving(&|e| e.epsilon = -1.0), "evolution.epsilon: -1");
+        refuse(evolving(&|e| e.params.mu = -0.1), "evolution.mu: -0.1");
+        refuse(TrainConfig { batch: 0, ..config(0) }, "batch: 0");
+        refuse(TrainConfig { initial_mass: 0.0, ..config(0) }, "initialMass: 0");
+        // Too big for a wasm32 trainer: a named limit error, not an allocation failure.
+        for c in [TrainConfig { sizes: vec![784, 65536, 65536, 10], ..config(0) }, TrainConfig { sizes: vec![784, 100_000, 100_000, 10], ..config(0) }, TrainConfig { batch: 100_000_000, ..config(0) }] {
+            let error = Trainer::new(c).err().expect("refused");
+            assert_eq!(error.kind(), "limit", "{error}");
+            assert!(error.to_string().contains("a trainer may use at most"), "{error}");
+        }
     }
 
     #[test]

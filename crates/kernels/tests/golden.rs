@@ -33,7 +33,7 @@ fn golden_bytes() -> Vec<u8> {
     let seed: u64 = field("seed").parse().unwrap();
     let (m, n, k): (usize, usize, usize) = (field("m").parse().unwrap(), field("n").parse().unwrap(), field("k").parse().unwrap());
     let mut bytes = Vec::new();
-    let mut packed = vec![0.0; gemm::packed_len(n, k)];
+    let mut packed = vec![0.0; gemm::packed_len(n, k).unwrap()];
     let a = uniform(m * k, seed, 1);
     let b = uniform(k * n, seed, 2);
     let mut c = vec![f32::NAN; m * n];

@@ -7,10 +7,25 @@ use wasm_bindgen::prelude::*;
 mod model;
 mod trainer;
 pub use model::Model;
-pub use trainer::{evolution_step, Trainer};
+pub use trainer::{evolution_step, trainer_memory_check, Trainer};
 
-fn js_err(e: k::KernelError) -> JsError {
-    JsError::new(&e.to_string())
+/// A kernel error as a JavaScript `Error` named `KernelError` whose `kind` says what went wrong
+/// (`shape`, `data`, `invalid`, `config`, `limit`), so TypeScript can tell a usage error from a failure.
+pub(crate) fn js_err(e: k::KernelError) -> JsValue {
+    kind_error(e.kind(), &e.to_string())
+}
+
+pub(crate) fn kind_error(kind: &str, message: &str) -> JsValue {
+    let error = js_sys::Error::new(message);
+    error.set_name("KernelError");
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("kind"), &JsValue::from_str(kind));
+    error.into()
+}
+
+/// An argument the binding itself refuses (a bad name, a length mismatch).
+pub(crate) fn invalid(message: &str) -> JsValue {
+    kind_error("invalid", message)
 }
 
 /// The module's linear memory, for typed-array views over buffers (rebuild them after growth).
@@ -68,15 +83,15 @@ pub fn gemm(
     b: &F32Buffer,
     c: &mut F32Buffer,
     accumulate: bool,
-) -> Result<(), JsError> {
+) -> Result<(), JsValue> {
     let product = match op {
         "nn" => k::gemm::gemm_nn,
         "tn" => k::gemm::gemm_tn,
         "nt" => k::gemm::gemm_nt,
-        other => return Err(JsError::new(&format!("gemm: op \"{other}\" is not one of nn, tn, nt"))),
+        other => return Err(invalid(&format!("gemm: op \"{other}\" is not one of nn, tn, nt"))),
     };
     GEMM_WORKSPACE.with_borrow_mut(|packed| {
-        let needed = k::gemm::packed_len(n, kdim);
+        let needed = k::gemm::packed_len(n, kdim)?;
         if packed.len() < needed {
             packed.resize(needed, 0.0);
         }
@@ -86,7 +101,7 @@ pub fn gemm(
 }
 
 #[wasm_bindgen]
-pub fn bias_add(rows: usize, cols: usize, x: &mut F32Buffer, bias: &F32Buffer) -> Result<(), JsError> {
+pub fn bias_add(rows: usize, cols: usize, x: &mut F32Buffer, bias: &F32Buffer) -> Result<(), JsValue> {
     k::elementwise::bias_add(rows, cols, &mut x.data, &bias.data).map_err(js_err)
 }
 
@@ -96,12 +111,12 @@ pub fn relu(x: &mut F32Buffer) {
 }
 
 #[wasm_bindgen]
-pub fn relu_backward(activation: &F32Buffer, grad: &mut F32Buffer) -> Result<(), JsError> {
+pub fn relu_backward(activation: &F32Buffer, grad: &mut F32Buffer) -> Result<(), JsValue> {
     k::elementwise::relu_backward(&activation.data, &mut grad.data).map_err(js_err)
 }
 
 #[wasm_bindgen]
-pub fn column_sums(rows: usize, cols: usize, x: &F32Buffer, out: &mut F32Buffer, accumulate: bool) -> Result<(), JsError> {
+pub fn column_sums(rows: usize, cols: usize, x: &F32Buffer, out: &mut F32Buffer, accumulate: bool) -> Result<(), JsValue> {
     k::elementwise::column_sums(rows, cols, &x.data, &mut out.data, accumulate).map_err(js_err)
 }
 
@@ -113,6 +128,6 @@ pub fn softmax_cross_entropy(
     logits: &F32Buffer,
     labels: &[u8],
     grad: &mut F32Buffer,
-) -> Result<f64, JsError> {
+) -> Result<f64, JsValue> {
     k::loss::softmax_cross_entropy(rows, classes, &logits.data, labels, &mut grad.data).map_err(js_err)
 }

@@ -4,7 +4,7 @@ use evoprune_kernels as k;
 use k::mlp::{evaluate, forward, Mlp, Workspace};
 use wasm_bindgen::prelude::*;
 
-use crate::js_err;
+use crate::{invalid, js_err, kind_error};
 
 #[wasm_bindgen]
 pub struct Model {
@@ -17,14 +17,14 @@ const CHUNK: usize = 256;
 
 #[wasm_bindgen]
 impl Model {
-    pub(crate) fn from_mlp(mlp: Mlp) -> Model {
-        let ws = Workspace::new(&mlp, CHUNK);
-        Model { mlp, ws }
+    pub(crate) fn from_mlp(mlp: Mlp) -> Result<Model, JsValue> {
+        let ws = Workspace::new(&mlp, CHUNK).map_err(js_err)?;
+        Ok(Model { mlp, ws })
     }
 
     /// Reads bytes written by `to_bytes`.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Model, JsError> {
-        Ok(Model::from_mlp(Mlp::from_bytes(bytes).map_err(js_err)?))
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, JsValue> {
+        Model::from_mlp(Mlp::from_bytes(bytes).map_err(js_err)?)
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -40,8 +40,8 @@ impl Model {
         self.mlp.parameter_count()
     }
 
-    pub fn masses(&self, layer: usize) -> Result<Vec<f32>, JsError> {
-        self.mlp.masses.get(layer).cloned().ok_or_else(|| JsError::new(&format!("no hidden layer {layer}")))
+    pub fn masses(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
+        self.mlp.masses.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
     }
 
     /// Living populations per hidden layer.
@@ -52,21 +52,21 @@ impl Model {
     /// This model with `fraction` of its hidden populations removed (mass 0), ranked by `score`
     /// (`mass`, `magnitude` or `random` with `seed`; participation needs the trainer), globally
     /// (`scope` = "global") or per layer ("layer").
-    pub fn pruned(&self, score: &str, fraction: f64, scope: &str, seed: f64) -> Result<Model, JsError> {
+    pub fn pruned(&self, score: &str, fraction: f64, scope: &str, seed: f64) -> Result<Model, JsValue> {
         let score = k::prune::Score::parse(score).map_err(js_err)?;
         let scope = crate::trainer::parse_scope(scope)?;
         let scores = k::prune::scores(&self.mlp, score, seed as u64, None).map_err(js_err)?;
         let keep = k::prune::survivors(&self.mlp, &scores, fraction, scope).map_err(js_err)?;
-        Ok(Model::from_mlp(k::prune::masked(&self.mlp, &keep)))
+        Model::from_mlp(k::prune::masked(&self.mlp, &keep))
     }
 
     /// The physically smaller plain MLP (extinct/pruned populations removed, masses folded).
-    pub fn compact(&self) -> Result<Model, JsError> {
-        Ok(Model::from_mlp(k::prune::compact(&self.mlp).map_err(js_err)?))
+    pub fn compact(&self) -> Result<Model, JsValue> {
+        Model::from_mlp(k::prune::compact(&self.mlp).map_err(js_err)?)
     }
 
     /// `[loss, correct, rows, …confusion]` on byte images.
-    pub fn evaluate(&mut self, images: &[u8], labels: &[u8]) -> Result<Vec<f64>, JsError> {
+    pub fn evaluate(&mut self, images: &[u8], labels: &[u8]) -> Result<Vec<f64>, JsValue> {
         check_images(&self.mlp, images, labels.len())?;
         let e = evaluate(&self.mlp, &mut self.ws, images, labels).map_err(js_err)?;
         let mut out = vec![e.loss, e.correct as f64, e.rows as f64];
@@ -75,7 +75,7 @@ impl Model {
     }
 
     /// Logits of `rows` byte images (`rows × classes`).
-    pub fn logits(&mut self, images: &[u8], rows: usize) -> Result<Vec<f32>, JsError> {
+    pub fn logits(&mut self, images: &[u8], rows: usize) -> Result<Vec<f32>, JsValue> {
         check_images(&self.mlp, images, rows)?;
         let (cols, classes) = (self.mlp.inputs(), self.mlp.classes());
         let mut out = Vec::with_capacity(rows * classes);
@@ -91,7 +91,7 @@ impl Model {
 
     /// Runs the forward pass over `rows` images in batches of `batch` (at most 256) and returns
     /// the sum of all logits: for timing inference without copying results out.
-    pub fn infer(&mut self, images: &[u8], rows: usize, batch: usize) -> Result<f64, JsError> {
+    pub fn infer(&mut self, images: &[u8], rows: usize, batch: usize) -> Result<f64, JsValue> {
         check_images(&self.mlp, images, rows)?;
         let (cols, classes) = (self.mlp.inputs(), self.mlp.classes());
         let batch = batch.clamp(1, CHUNK);
@@ -107,9 +107,9 @@ impl Model {
     }
 }
 
-fn check_images(mlp: &Mlp, images: &[u8], rows: usize) -> Result<(), JsError> {
-    if images.len() != rows * mlp.inputs() {
-        return Err(JsError::new(&format!("{} image bytes for {rows} rows of {} inputs", images.len(), mlp.inputs())));
+fn check_images(mlp: &Mlp, images: &[u8], rows: usize) -> Result<(), JsValue> {
+    if rows.checked_mul(mlp.inputs()) != Some(images.len()) {
+        return Err(kind_error("shape", &format!("{} image bytes for {rows} rows of {} inputs", images.len(), mlp.inputs())));
     }
     Ok(())
 }

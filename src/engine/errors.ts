@@ -1,0 +1,18 @@
+/**
+ * What the kernels refuse, as the `kind` of the `KernelError` they throw: `shape` (a length that
+ * does not match its dimensions), `data` (a label outside the classes), `invalid` (a bad
+ * argument), `config` (a setting outside its range, named), `limit` (sizes too big for wasm32).
+ */
+export type KernelErrorKind = 'shape' | 'data' | 'invalid' | 'config' | 'limit';
+
+/** The kind of a kernel error, or undefined for any other value. */
+export function kernelErrorKind(error: unknown): KernelErrorKind | undefined {
+  if (error instanceof Error && error.name === 'KernelError') return (error as Error & { kind?: KernelErrorKind }).kind;
+  return undefined;
+}
+
+/** Kernel errors that mean "the configuration is wrong" (a usage error) rather than "the run failed". */
+export function isKernelUsageError(error: unknown): boolean {
+  const kind = kernelErrorKind(error);
+  return kind === 'config' || kind === 'limit';
+}
