@@ -6,6 +6,7 @@ import { runTraining, type TrainOptions, type TrainSummary } from './train/loop.
 
 export { Engine, WasmArray, type GemmOp } from './engine/engine.js';
 export { WasmTrainer, type Evaluation, type WasmTrainerConfig } from './engine/trainer.js';
+export { isKernelUsageError, kernelErrorKind, type KernelErrorKind } from './engine/errors.js';
 export { WasmModel } from './engine/model.js';
 export { ConfigError, DEFAULT_LR, resolveTrainConfig, trainConfigSchema, type TrainConfig, type TrainConfigInput } from './config/schema.js';
 export { DYNAMICS, DYNAMIC_NAMES, FITNESS_NAMES, SCORE_NAMES, type DynamicName } from './config/dynamics.js';

@@ -2,6 +2,7 @@
 export { Engine, WasmArray, type GemmOp } from './engine/engine.js';
 export { nodeEngine } from './engine/node.js';
 export { WasmTrainer, type Evaluation, type WasmTrainerConfig } from './engine/trainer.js';
+export { isKernelUsageError, kernelErrorKind, type KernelErrorKind } from './engine/errors.js';
 export { ConfigError, DEFAULT_LR, resolveTrainConfig, trainConfigSchema, type TrainConfig, type TrainConfigInput } from './config/schema.js';
 export { DataError, encodeIdx, parseIdx, readIdxFile, type IdxArray } from './data/idx.js';
 export { loadDataset, mnistFolder, DATASET_NAMES, type Dataset, type ImageSet, type LoadOptions } from './data/registry.js';

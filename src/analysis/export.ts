@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { ColumnTable } from 'arquero';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeOwned } from '../run/folder.js';
 
 /**
  * Writes `table` as `<name>.csv`, `<name>.json`, `<name>.md` and `<name>.arrow` (Apache Arrow IPC)
- * in `dir`, each atomically.
+ * in `dir`, each atomically (and recorded as evoprune's when `dir` is a run or sweep folder).
  */
 export function writeTable(table: ColumnTable, dir: string, name: string): string[] {
   const files = [
@@ -13,9 +12,5 @@ export function writeTable(table: ColumnTable, dir: string, name: string): strin
     [`${name}.md`, table.toMarkdown() + '\n'],
     [`${name}.arrow`, table.toArrowIPC()],
   ] as const;
-  return files.map(([file, text]) => {
-    const path = join(dir, file);
-    writeFileAtomic(path, text);
-    return path;
-  });
+  return files.map(([file, text]) => writeOwned(dir, file, text));
 }

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { TelemetryRecord } from '../train/loop.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeOwned } from '../run/folder.js';
 import { writeTable } from './export.js';
 import { accuracySparsity, massHistograms, massTrajectories, renderSvg, survivalPlot, trainingCurves } from './plots.js';
+import { variantLabel } from '../sweep/plan.js';
 import { extinctionTimeline, massTable, survivalCurve } from './tables.js';
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -20,7 +21,7 @@ function readTelemetry(dir: string): TelemetryRecord[] {
 }
 
 async function writeSvg(dir: string, name: string, spec: Parameters<typeof renderSvg>[0]): Promise<string> {
-  writeFileAtomic(join(dir, name), await renderSvg(spec));
+  writeOwned(dir, name, await renderSvg(spec));
   return name;
 }
 
@@ -64,10 +65,11 @@ async function runReport(dir: string, out: string): Promise<string> {
 
 /** A sweep's report: results, mean ± std over seeds, the frontier, accuracy–sparsity and survival. */
 async function sweepReport(dir: string, out: string): Promise<string> {
-  const sweep = readJson<{ spec: { name: string }; runs: { key: string; overrides: Record<string, unknown> }[] }>(join(dir, 'sweep.json'));
+  const sweep = readJson<{ spec: { name: string }; varied?: string[]; runs: { key: string; overrides: Record<string, unknown>; variant?: Record<string, unknown> }[] }>(join(dir, 'sweep.json'));
   const results = aq.fromCSV(readFileSync(join(dir, 'results.csv'), 'utf8'));
-  const varying = Object.keys(sweep.runs[0]?.overrides ?? {}).filter((k) => k !== 'seed');
-  const label = (o: Record<string, unknown>) => varying.map((k) => `${k}=${String(o[k])}`).join(' ') || 'run';
+  // Sweeps written before `varied` existed: the first run's overrides.
+  const varying = sweep.varied ?? Object.keys(sweep.runs[0]?.overrides ?? {}).filter((k) => k !== 'seed');
+  const label = (o: Record<string, unknown>) => variantLabel(o, varying);
   // Every run at its emergent sparsity, and again after each hard pruning (which removes the
   // extinct first, so the sparsity is the larger of the fraction and the emergent sparsity).
   const prunedColumns = results.columnNames().filter((c) => /^pruned\d+$/.test(c));
@@ -80,7 +82,10 @@ async function sweepReport(dir: string, out: string): Promise<string> {
   const survival = aq.from(
     sweep.runs
       .filter((r) => existsSync(join(dir, r.key, 'telemetry.json')))
-      .flatMap((r) => survivalCurve(readTelemetry(join(dir, r.key)), { variant: label(r.overrides), seed: Number(r.overrides.seed ?? 0) }).objects()),
+      .flatMap((r) => {
+        const variant = r.variant ?? r.overrides;
+        return survivalCurve(readTelemetry(join(dir, r.key)), { variant: label(variant), seed: Number(variant.seed ?? 0) }).objects();
+      }),
   );
   const meanSurvival = survival.numRows() > 0 ? survival.groupby('variant', 'layer', 'step').rollup({ fraction: 'd => op.mean(d.fraction)' }).orderby('variant', 'layer', 'step') : survival;
   const plots = [
@@ -109,7 +114,5 @@ export async function writeReport(dir: string, out = dir): Promise<string> {
   if (existsSync(join(dir, 'sweep.json'))) markdown = await sweepReport(dir, out);
   else if (existsSync(join(dir, 'summary.json')) && existsSync(join(dir, 'telemetry.json'))) markdown = await runReport(dir, out);
   else throw new Error(`${dir}: neither a run directory (summary.json, telemetry.json) nor a sweep folder (sweep.json)`);
-  const path = join(out, 'report.md');
-  writeFileAtomic(path, markdown);
-  return path;
+  return writeOwned(out, 'report.md', markdown);
 }

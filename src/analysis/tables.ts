@@ -31,7 +31,9 @@ export function extinctionTimeline(telemetry: readonly TelemetryRecord[]): Colum
       }),
     );
   }
-  return aq.from(rows.length > 0 ? rows : []).orderby('step', 'layer', 'population');
+  // Named columns even when no population died (every dense run): arquero cannot order a table
+  // without them.
+  return aq.table({ layer: rows.map((r) => r.layer), population: rows.map((r) => r.population), step: rows.map((r) => r.step), epoch: rows.map((r) => r.epoch) }).orderby('step', 'layer', 'population');
 }
 
 /** Long table of masses over time: one row per (step, layer, population). */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { saveModel } from '../prune/files.js';
 import { compactChecked, inferenceSpeed } from '../prune/prune.js';
-import { integer } from './options.js';
+import { positiveInteger } from './options.js';
 import { openModel, percent, testSet } from './model-io.js';
 
 export function registerCompact(program: Command): void {
@@ -10,15 +10,16 @@ export function registerCompact(program: Command): void {
     .description('build the physically smaller plain MLP (dead populations removed, masses folded in), check it and time it')
     .argument('<model>', 'a model file or a run directory with model.bin')
     .requiredOption('--out <file>', 'where to save the compact model')
-    .option('--dataset <name>', 'test set for the equivalence check and timing', 'mnist')
-    .option('--test-limit <n>', 'use only the first n test images', integer('--test-limit'))
-    .option('--batch <n>', 'inference batch for the timing', integer('--batch'), 128)
+    .option('--dataset <name>', 'test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> (default: the run\'s own dataset, else mnist)')
+    .option('--test-limit <n>', 'use only the first n test images (default: the run\'s own limit)', positiveInteger('--test-limit'))
+    .option('--batch <n>', 'inference batch for the timing', positiveInteger('--batch'), 128)
     .option('--json', 'print the result as one JSON object')
     .addHelpText('after', '\nExamples:\n  $ evoprune compact runs/emergent --out emergent-compact.bin')
-    .action((path: string, flags: { out: string; dataset: string; testLimit?: number; batch: number; json?: boolean }) => {
-      const model = openModel(path);
+    .action((path: string, flags: { out: string; dataset?: string; testLimit?: number; batch: number; json?: boolean }) => {
+      const opened = openModel(path);
+      const { model } = opened;
       try {
-        const data = testSet(flags.dataset, model, flags.testLimit);
+        const data = testSet(opened, flags);
         const { compact, maxLogitDifference } = compactChecked(model, data.test);
         try {
           const speedup = inferenceSpeed(compact, data.test, flags.batch) / inferenceSpeed(model, data.test, flags.batch);

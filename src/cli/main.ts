@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/schema.js';
-import { RunExistsError } from '../train/run-dir.js';
+import { isKernelUsageError } from '../engine/errors.js';
+import { RunFolderError } from '../run/folder.js';
 import { registerBench } from './bench.js';
 import { registerCompact } from './compact.js';
 import { registerConfig } from './config.js';
@@ -11,10 +12,11 @@ import { registerPrune } from './prune.js';
 import { registerReproduce } from './reproduce.js';
 import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
+import { INTERRUPTED_EXIT } from './run.js';
 import { registerTrain } from './train.js';
 
-/** Exit codes: 0 ok, 1 the run failed, 2 usage error (bad flag, bad config value). */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes: 0 ok, 1 the run failed, 2 usage error (bad flag, bad config value), 130 Ctrl-C. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: INTERRUPTED_EXIT } as const;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -50,12 +52,16 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version "errors" are normal exits; commander has already printed the message.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof RunExistsError) {
+    if (error instanceof RunFolderError) {
       process.stderr.write(`evoprune: ${error.message}\n`);
       return EXIT.usage;
     }
-    if (error instanceof ConfigError) {
-      process.stderr.write(`evoprune: invalid configuration:\n${error.message.replace(/^/gm, '  ')}\n`);
+    if (error instanceof Error && error.name === 'AbortError') {
+      process.stderr.write('evoprune: stopped by Ctrl-C\n');
+      return EXIT.interrupted;
+    }
+    if (error instanceof ConfigError || isKernelUsageError(error)) {
+      process.stderr.write(`evoprune: invalid configuration:\n${(error as Error).message.replace(/^/gm, '  ')}\n`);
       return EXIT.usage;
     }
     const message = error instanceof Error ? error.message : String(error);

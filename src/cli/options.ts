@@ -19,6 +19,26 @@ export function integer(flag: string) {
   };
 }
 
+/** An integer ≥ 1 (sizes, counts and limits: 0 or a negative count is a usage error). */
+export function positiveInteger(flag: string) {
+  const parse = integer(flag);
+  return (value: string): number => {
+    const n = parse(value);
+    if (n < 1) throw new InvalidArgumentError(`${flag} expects a positive integer, got "${value}"`);
+    return n;
+  };
+}
+
+/** An integer ≥ 0 (seeds). */
+export function nonNegativeInteger(flag: string) {
+  const parse = integer(flag);
+  return (value: string): number => {
+    const n = parse(value);
+    if (n < 0) throw new InvalidArgumentError(`${flag} expects a non-negative integer, got "${value}"`);
+    return n;
+  };
+}
+
 export function integerList(flag: string) {
   return (value: string): number[] => {
     const parts = value.split(',').map((p) => p.trim());

@@ -5,12 +5,12 @@ import type { EpochMetrics, TrainProgress } from '../train/train.js';
  * Training progress on stderr: a live bar on a terminal, one line per epoch otherwise (logs, CI),
  * so stdout stays free for results and --json.
  */
-export function trainingReporter(quiet: boolean) {
-  const tty = process.stderr.isTTY === true && !quiet;
+export function trainingReporter(quiet: boolean, stream: NodeJS.WriteStream = process.stderr) {
+  const tty = stream.isTTY === true && !quiet;
   const bar = tty
     ? new cliProgress.SingleBar(
         {
-          stream: process.stderr,
+          stream,
           format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | loss {loss} | {speed} samples/s | eta {eta_formatted}',
           hideCursor: true,
           clearOnComplete: true,
@@ -19,9 +19,10 @@ export function trainingReporter(quiet: boolean) {
       )
     : undefined;
   let started = false;
+  let halted = false;
   return {
     onProgress(p: TrainProgress) {
-      if (!bar) return;
+      if (!bar || halted) return;
       const value = (p.epoch - 1) * p.batches + p.batch;
       const payload = { epoch: p.epoch, epochs: p.epochs, loss: p.loss.toFixed(4), speed: Math.round(p.samplesPerSecond) };
       if (!started) {
@@ -38,10 +39,13 @@ export function trainingReporter(quiet: boolean) {
         bar.stop();
         started = false;
       }
-      process.stderr.write(line + '\n');
+      stream.write(line + '\n');
     },
+    /** Stops the bar for good (Ctrl-C, the end): nothing redraws over later messages. */
     stop() {
-      bar?.stop();
+      halted = true;
+      if (started) bar?.stop();
+      started = false;
     },
   };
 }

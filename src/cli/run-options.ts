@@ -16,6 +16,7 @@ export interface RunFlags {
   schedule?: string;
   seed?: number;
   hidden?: number[];
+  classes?: number;
   trainLimit?: number;
   testLimit?: number;
   preset?: string;
@@ -44,6 +45,7 @@ export function addRunOptions(command: Command): Command {
     .option('--hidden <sizes>', 'hidden layer widths (default 512,256)', integerList('--hidden'))
     .option('--train-limit <n>', 'use only the first n training images', integer('--train-limit'))
     .option('--test-limit <n>', 'use only the first n test images', integer('--test-limit'))
+    .option('--classes <n>', 'classes of an idx: dataset (default: from dataset.json in its folder, else its labels)', integer('--classes'))
     .option('--dynamic <name>', 'none | replicator | exponential | mutator | logistic (default none)')
     .option('--fitness <name>', 'gradient | taylor | magnitude (default gradient)')
     .option('--eta <η>', 'selection strength (default 0.05)', number('--eta'))
@@ -68,6 +70,7 @@ export function configFromFlags(flags: RunFlags): TrainConfig {
     schedule: flags.schedule,
     seed: flags.seed,
     hidden: flags.hidden,
+    classes: flags.classes,
     trainLimit: flags.trainLimit,
     testLimit: flags.testLimit,
     dynamic: flags.dynamic,

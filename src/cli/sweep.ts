@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { readSweepSpec } from '../sweep/plan.js';
+import { runDirForName } from '../run/folder.js';
+import { planSweep, readSweepSpec } from '../sweep/plan.js';
 import { runSweep, type SweepStatus } from '../sweep/sweep.js';
-import { integer } from './options.js';
-import { withInterrupt } from './run.js';
+import { positiveInteger } from './options.js';
+import { INTERRUPTED_EXIT, withInterrupt } from './run.js';
 
 function statusLine(s: SweepStatus): string {
   const current = [...s.running.entries()]
@@ -17,7 +18,7 @@ export function registerSweep(program: Command): void {
     .description('run a grid or list of configurations × seeds, resumable, on worker threads')
     .argument('<file>', 'sweep JSON: { name, base, grid | list, seeds, prune }')
     .option('--out <dir>', 'sweep folder (default runs/<name>)')
-    .option('--parallel <n>', 'worker threads (default: number of cores)', integer('--parallel'))
+    .option('--parallel <n>', 'worker threads (default: number of cores)', positiveInteger('--parallel'))
     .option('--fresh', 're-run finished runs too (default: skip them, redo missing or failed ones)')
     .option('--json', 'print the results table as JSON on the last line of stdout')
     .option('--quiet', 'no progress output')
@@ -33,7 +34,11 @@ Examples:
     )
     .action(async (file: string, flags: { out?: string; parallel?: number; fresh?: boolean; json?: boolean; quiet?: boolean }) => {
       const spec = readSweepSpec(file);
-      const out = flags.out ?? `runs/${spec.name}`;
+      const out = flags.out ?? runDirForName(spec.name, 'name');
+      const plan = planSweep(spec);
+      for (const d of plan.duplicates) {
+        process.stderr.write(`note: ${d.origin} is the same configuration as ${d.sameAs} (run ${d.key}): trained once\n`);
+      }
       let last = 0;
       const result = await withInterrupt((signal) =>
         runSweep(spec, {
@@ -48,12 +53,12 @@ Examples:
             last = now;
             process.stderr.write(statusLine(s) + '\n');
           },
-        }),
+        }, plan),
       );
-      for (const f of result.failures) process.stderr.write(`run ${f.key} ${JSON.stringify(f.overrides)} failed: ${f.message}\n`);
+      for (const f of result.failures) process.stderr.write(`run ${f.key} (${f.origin}) failed: ${f.message}\n`);
       if (process.exitCode === undefined && result.outcomes.length + result.failures.length < result.runs.length) {
         process.stderr.write(`stopped: ${result.runs.length - result.outcomes.length} runs left; run the same command again to resume\n`);
-        process.exitCode = 1;
+        process.exitCode = INTERRUPTED_EXIT;
       }
       process.stdout.write(flags.json ? JSON.stringify(result.table.objects()) + '\n' : result.table.toMarkdown() + '\n');
       if (result.failures.length > 0) process.exitCode = 1;

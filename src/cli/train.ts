@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { WasmTrainer } from '../engine/trainer.js';
 import { writeReport } from '../analysis/report.js';
-import { saveTrainerModel } from '../prune/files.js';
-import { prepareRunDir, writeRun } from '../train/run-dir.js';
-import { train } from '../train/train.js';
+import { trainerModelBytes } from '../prune/files.js';
+import { writeRun } from '../run/files.js';
+import { RunFolder, runDirForName } from '../run/folder.js';
+import { train, type TrainSummary } from '../train/train.js';
 import { addRunOptions, configFromFlags, type RunFlags } from './run-options.js';
 import { trainingReporter } from './progress.js';
 import { withInterrupt } from './run.js';
@@ -20,8 +20,8 @@ interface TrainFlags extends RunFlags {
 export function registerTrain(program: Command): void {
   addRunOptions(program.command('train').description('train a population-scaled MLP and print its test accuracy and stateHash'))
     .option('--out <dir>', 'write the run (config.json, metrics.csv, telemetry.json, summary.json, model.bin, report.md + plots) into this folder')
-    .option('--name <name>', 'shorthand for --out runs/<name>')
-    .option('--force', 'replace the run already in --out')
+    .option('--name <name>', 'shorthand for --out runs/<name> (a plain name: it stays inside runs/)')
+    .option('--force', 'replace the run already in --out: only a folder evoprune wrote, moved aside to <dir>.replaced-<time>')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -37,15 +37,39 @@ Examples:
     )
     .action(async (flags: TrainFlags) => {
       const config = configFromFlags(flags);
-      if (flags.name && !flags.out) flags.out = `runs/${flags.name}`;
-      if (flags.out) prepareRunDir(flags.out, flags.force === true);
+      const out = flags.out ?? (flags.name !== undefined ? runDirForName(flags.name) : undefined);
       const reporter = trainingReporter(flags.quiet === true);
-      const onFinish = flags.out ? (trainer: WasmTrainer) => saveTrainerModel(trainer, join(flags.out!, 'model.bin')) : undefined;
-      const summary = await withInterrupt((signal) => train(config, { ...reporter, signal, onFinish })).finally(() => reporter.stop());
-      if (flags.out) {
-        writeRun(flags.out, config, summary);
-        await writeReport(flags.out);
-        if (!flags.quiet) process.stderr.write(`wrote the run to ${flags.out}\n`);
+      // The folder is checked and locked before any data is loaded; an old run is moved aside
+      // only when this one writes its first file.
+      const lost = new AbortController();
+      const folder = out
+        ? await RunFolder.open(out, {
+            kind: 'run',
+            force: flags.force === true,
+            onCompromised: (error) => lost.abort(new Error(`lost the lock on ${out} (${error.message}); stopped so that two runs do not mix`)),
+          })
+        : undefined;
+      let summary: TrainSummary;
+      try {
+        const onFinish = folder ? (trainer: WasmTrainer) => void folder.write('model.bin', trainerModelBytes(trainer)) : undefined;
+        summary = await withInterrupt(
+          (signal) => train(config, { ...reporter, signal: AbortSignal.any([signal, lost.signal]), onFinish }),
+          () => reporter.stop(),
+        )
+          .catch((error: unknown) => {
+            throw lost.signal.aborted ? lost.signal.reason : error;
+          })
+          .finally(() => reporter.stop());
+        if (folder) {
+          writeRun((name, data) => folder.write(name, data), config, summary);
+          await writeReport(folder.dir);
+          if (!flags.quiet) {
+            if (folder.replacedTo) process.stderr.write(`moved the run it replaced to ${folder.replacedTo}\n`);
+            process.stderr.write(`wrote the run to ${folder.dir}\n`);
+          }
+        }
+      } finally {
+        await folder?.close();
       }
       if (flags.json) {
         // Telemetry holds typed arrays; JSON carries them as plain arrays.

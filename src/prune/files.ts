@@ -10,11 +10,11 @@ export function saveModel(model: WasmModel, path: string): void {
   writeFileAtomic(path, model.toBytes());
 }
 
-/** Saves a copy of a trainer's current model, freeing the copy afterwards. */
-export function saveTrainerModel(trainer: WasmTrainer, path: string): void {
+/** The bytes of a trainer's current model (the copy in wasm is freed afterwards). */
+export function trainerModelBytes(trainer: WasmTrainer): Uint8Array {
   const model = trainer.model();
   try {
-    saveModel(model, path);
+    return model.toBytes();
   } finally {
     model.free();
   }

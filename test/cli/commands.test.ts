@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
-import { cli } from './train.test.js';
+import { cli } from '../helpers/cli.js';
 
 describe('run directories and the model commands', () => {
   const data = tempDir();
@@ -21,7 +21,7 @@ describe('run directories and the model commands', () => {
     expect(readFileSync(join(run, 'metrics.csv'), 'utf8').split('\n')[0]).toContain('testAccuracy');
     const again = cli(args);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain(`${run} already holds a run; choose another --out or pass --force to replace it`);
+    expect(again.stderr).toContain(`${run} already holds a run; choose another folder or pass --force to replace it`);
     expect(readFileSync(join(run, 'summary.json'), 'utf8')).toContain(summary.stateHash);
     expect(cli([...args, '--force']).code).toBe(0);
   });
@@ -56,7 +56,7 @@ describe('run directories and the model commands', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('dynamic: "replicatr" is not one of none, replicator, exponential, mutator, logistic');
     expect(bad.stderr).toContain('epochs: -1 is too small');
-    expect(bad.stderr).toContain('config: unknown field colour');
+    expect(bad.stderr).toContain('config: unknown field "colour" (allowed: dataset, classes, hidden,');
     writeFileSync(file, '{ "eta": ');
     expect(cli(['config', '--config', file]).stderr).toContain(`${file}: not valid JSON`);
   });

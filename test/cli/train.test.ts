@@ -1,17 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { cli, root } from '../helpers/cli.js';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs the CLI from source (tsx), as a user would run `npx evoprune …`. */
-export function cli(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('evoprune reproduce', () => {
   it('trains the chosen dynamics and writes the table as CSV, JSON, Markdown and Arrow', () => {
