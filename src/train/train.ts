@@ -1,5 +1,5 @@
 import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../config/schema.js';
-import { loadDataset } from '../data/registry.js';
+import { loadRunDataset } from '../data/registry.js';
 import { nodeEngine } from '../engine/node.js';
 import { runTraining, type TrainOptions, type TrainSummary } from './loop.js';
 
@@ -11,6 +11,6 @@ export * from './loop.js';
  */
 export async function train(input: TrainConfigInput | TrainConfig, options: TrainOptions = {}): Promise<TrainSummary> {
   const config = resolveTrainConfig(input);
-  const dataset = options.dataset ?? loadDataset(config.dataset, { trainLimit: config.trainLimit, testLimit: config.testLimit });
+  const dataset = options.dataset ?? loadRunDataset(config);
   return runTraining(config, dataset, options.engine ?? nodeEngine(), options);
 }

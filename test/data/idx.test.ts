@@ -74,8 +74,37 @@ describe('dataset registry', () => {
   it('reports missing files and unknown names', () => {
     const dir = tempDir();
     expect(() => loadDataset(`idx:${dir}`)).toThrow(`dataset idx:${dir}: no file named train-images-idx3-ubyte…[.gz] or train-images…[.gz] in ${dir}`);
-    expect(() => loadDataset('mnsit')).toThrow('dataset "mnsit" is not one of mnist, fashion-mnist, fashion-mnist:<folder>, idx:<folder>');
+    expect(() => loadDataset('mnsit')).toThrow('dataset: "mnsit" is not one of mnist, fashion-mnist, fashion-mnist:<folder>, idx:<folder>');
     expect(() => loadDataset('idx:/does/not/exist')).toThrow(DataError);
+  });
+
+  it('a label outside the classes is an error naming the file and the byte offset, never a wider model', () => {
+    // A ten-class dataset (fashion-mnist:<folder>) with one corrupt test label.
+    const fixed = tempDir();
+    writeIdxDataset(fixed, 30, 4, 10);
+    const labels = join(fixed, 't10k-labels-idx1-ubyte');
+    const testLabels = Uint8Array.from({ length: 15 }, (_, i) => i % 10);
+    testLabels[7] = 250;
+    writeFileSync(labels, idxBytes([15], testLabels));
+    expect(() => loadDataset(`fashion-mnist:${fixed}`)).toThrow(
+      `${labels}: label 250 at byte offset 15 (example 7) is outside the 10 classes of dataset fashion-mnist:${fixed}`,
+    );
+    // An idx: folder: a label that skips classes is refused unless the classes are declared.
+    const dir = tempDir();
+    writeIdxDataset(dir, 30, 4, 3);
+    const train = join(dir, 'train-labels-idx1-ubyte');
+    const trainLabels = Uint8Array.from({ length: 30 }, (_, i) => i % 3);
+    trainLabels[4] = 250;
+    writeFileSync(train, idxBytes([30], trainLabels));
+    expect(() => loadDataset(`idx:${dir}`)).toThrow(`${train}: label 250 at byte offset 12 (example 4) leaves class 3 without a training example`);
+    expect(loadDataset(`idx:${dir}`, { classes: 251 }).classes).toBe(251);
+    writeFileSync(join(dir, 'dataset.json'), JSON.stringify({ classes: 251 }));
+    expect(loadDataset(`idx:${dir}`).classes).toBe(251);
+    // The test labels must fit the classes the training labels define.
+    const clean = tempDir();
+    writeIdxDataset(clean, 30, 4, 3);
+    writeFileSync(join(clean, 't10k-labels-idx1-ubyte'), idxBytes([15], Uint8Array.from({ length: 15 }, (_, i) => (i === 2 ? 3 : i % 3))));
+    expect(() => loadDataset(`idx:${clean}`)).toThrow('label 3 at byte offset 10 (example 2) is outside the 3 classes');
   });
 
   it.skipIf(!existsSync(DEBIAN_FASHION_MNIST))("loads Fashion-MNIST from Debian's dataset-fashion-mnist (gzipped)", () => {
