@@ -6,9 +6,9 @@ import type { ColumnTable } from 'arquero';
 import type { TrainProgress } from '../train/loop.js';
 import { writeTable } from '../analysis/export.js';
 import { meanStd, paretoFrontier } from '../analysis/tables.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { recordOwned, RunFolder, writeOwned } from '../run/folder.js';
 import { isDone, readOutcome, type RunOutcome } from './execute.js';
-import { planSweep, type PlannedRun, type SweepSpec } from './plan.js';
+import { planSweep, type PlannedRun, type SweepPlan, type SweepSpec } from './plan.js';
 
 export interface SweepStatus {
   total: number;
@@ -30,8 +30,10 @@ export interface SweepOptions {
 
 export interface SweepResult {
   runs: PlannedRun[];
+  /** Variants planned once because an earlier one resolves to the same configuration. */
+  duplicates: SweepPlan['duplicates'];
   outcomes: RunOutcome[];
-  failures: { key: string; overrides: Record<string, unknown>; message: string }[];
+  failures: { key: string; origin: string; message: string }[];
   table: ColumnTable;
 }
 
@@ -50,11 +52,24 @@ function spawnWorker(): Worker {
  * Runs a sweep: every planned run goes to `out/<key>/` where key hashes its resolved
  * configuration, so re-running skips finished runs and re-does missing or failed ones. Runs go
  * to `parallel` worker threads; a failing run is recorded (error.json) and the others go on.
+ * The sweep folder is locked while the sweep runs, so two sweeps cannot write into it at once.
  */
-export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepResult> {
-  const runs = planSweep(spec);
+export async function runSweep(spec: SweepSpec, options: SweepOptions, plan: SweepPlan = planSweep(spec)): Promise<SweepResult> {
+  const folder = await RunFolder.open(options.out, { kind: 'sweep', resume: true });
+  try {
+    return await runPlanned(spec, plan, folder, options);
+  } finally {
+    await folder.close();
+  }
+}
+
+async function runPlanned(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, options: SweepOptions): Promise<SweepResult> {
+  const { runs } = plan;
   const dirOf = (run: PlannedRun) => join(options.out, run.key);
-  writeFileAtomic(join(options.out, 'sweep.json'), JSON.stringify({ spec, runs: runs.map((r) => ({ key: r.key, overrides: r.overrides })) }, null, 2) + '\n');
+  folder.write(
+    'sweep.json',
+    JSON.stringify({ spec, varied: plan.varied, runs: runs.map((r) => ({ key: r.key, overrides: r.overrides, variant: r.variant, origin: r.origin })), duplicates: plan.duplicates }, null, 2) + '\n',
+  );
   const outcomes: RunOutcome[] = [];
   const failures: SweepResult['failures'] = [];
   const queue: PlannedRun[] = [];
@@ -74,6 +89,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
           status.running.set(run.key, undefined);
           options.onStatus?.(status);
           const current = run;
+          recordOwned(options.out, current.key);
           const result = await new Promise<{ outcome?: RunOutcome; message?: string }>((resolve) => {
             const onMessage = (m: { type: string; outcome?: RunOutcome; message?: string; progress?: TrainProgress }) => {
               if (m.type === 'progress') {
@@ -119,8 +135,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
             status.done += 1;
           } else {
             const message = result.message ?? 'unknown failure';
-            failures.push({ key: current.key, overrides: current.overrides, message });
-            writeFileAtomic(join(dirOf(current), 'error.json'), JSON.stringify({ message }, null, 2) + '\n');
+            failures.push({ key: current.key, origin: current.origin, message });
+            writeOwned(dirOf(current), 'error.json', JSON.stringify({ message }, null, 2) + '\n');
             status.failed += 1;
           }
           options.onStatus?.(status);
@@ -133,25 +149,32 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   const order = new Map(runs.map((r, i) => [r.key, i]));
   outcomes.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
   const table = sweepTable(outcomes, spec.prune);
-  writeSweepTables(table, runs, options.out);
-  return { runs, outcomes, failures, table };
+  writeSweepTables(table, plan.varied, options.out);
+  return { runs, duplicates: plan.duplicates, outcomes, failures, table };
 }
 
 /** results.* (every run), summary.* (mean ± std over seeds), frontier.* (accuracy–sparsity). */
-function writeSweepTables(table: ColumnTable, runs: PlannedRun[], out: string): void {
+function writeSweepTables(table: ColumnTable, varied: readonly string[], out: string): void {
   writeTable(table, out, 'results');
   if (table.numRows() === 0) return;
-  const varying = Object.keys(runs[0]?.overrides ?? {}).filter((k) => k !== 'seed');
   const values = table.columnNames().filter((c) => c === 'accuracy' || c === 'sparsity' || c.startsWith('pruned'));
-  writeTable(varying.length > 0 ? meanStd(table, varying, values) : table, out, 'summary');
+  writeTable(varied.length > 0 ? meanStd(table, [...varied], values) : table, out, 'summary');
   writeTable(paretoFrontier(table), out, 'frontier');
 }
 
-/** One row per finished run: its overrides, accuracy, emergent sparsity, pruned accuracies. */
+/** A table cell for a configuration value (layer widths as 512-256). */
+const cell = (v: unknown) => (Array.isArray(v) ? v.join('-') : v);
+
+/**
+ * One row per finished run: the value of every field that varies in the sweep (the union over
+ * all variants, resolved, so no two runs look alike), seed, accuracy, emergent sparsity, pruned
+ * accuracies.
+ */
 export function sweepTable(outcomes: readonly RunOutcome[], fractions: readonly number[]): ColumnTable {
   return aq.from(
     outcomes.map((o) => {
-      const row: Record<string, unknown> = { key: o.key, ...o.overrides, accuracy: o.testAccuracy, sparsity: o.sparsity };
+      const variant = Object.fromEntries(Object.entries(o.variant).map(([k, v]) => [k, cell(v)]));
+      const row: Record<string, unknown> = { key: o.key, ...variant, accuracy: o.testAccuracy, sparsity: o.sparsity };
       for (const f of fractions) row[`pruned${Math.round(f * 100)}`] = o.pruning.find((p) => p.fraction === f)?.accuracy ?? Number.NaN;
       return row;
     }),

@@ -21,7 +21,7 @@ function specFile(extra: Record<string, unknown> = {}) {
 
 describe('sweeps', () => {
   it('plans the cartesian product × seeds, keyed by the hash of the resolved config', () => {
-    const runs = planSweep(readSweepSpec(specFile()));
+    const { runs } = planSweep(readSweepSpec(specFile()));
     expect(runs.map((r) => r.overrides)).toEqual([
       { dynamic: 'none', seed: 0 }, { dynamic: 'none', seed: 1 }, { dynamic: 'replicator', seed: 0 }, { dynamic: 'replicator', seed: 1 },
     ]);
@@ -29,7 +29,7 @@ describe('sweeps', () => {
     // The key depends on the resolved values, not on how they were written.
     expect(configKey(resolveTrainConfig({ hidden: [8], seed: 1 }))).toBe(configKey(resolveTrainConfig({ seed: 1, hidden: [8], epochs: 20 })));
     expect(() => planSweep(readSweepSpec(specFile({ grid: { dynamic: ['replicatr'] } })))).toThrow('dynamic: "replicatr" is not one of');
-    expect(() => readSweepSpec(specFile({ seeds: [-1] }))).toThrow('seeds must be a non-empty array of non-negative integers');
+    expect(() => readSweepSpec(specFile({ seeds: [-1] }))).toThrow('grid.json: seeds.0: -1 is too small (must be ≥ 0)');
   });
 
   it('resumes: finished runs are skipped, missing or failed ones re-done; one failure does not stop the rest', async () => {
@@ -62,6 +62,40 @@ describe('sweeps', () => {
   });
 });
 
+describe('sweep files', () => {
+  it('a misspelled top-level key is refused, naming it and the allowed ones', () => {
+    expect(() => readSweepSpec(specFile({ gird: { eta: [0.1] }, seed: [0], prunes: [0.5] }))).toThrow(
+      'unknown fields "gird", "seed", "prunes" (allowed: name, base, grid, list, seeds, prune)',
+    );
+  });
+
+  it('variants that resolve to one configuration are trained once, and said so', async () => {
+    const spec = readSweepSpec(specFile({ grid: undefined, list: [{ dynamic: 'none' }, {}, { dynamic: 'none', eta: 0.05 }, { eta: 0.2 }], seeds: [0] }));
+    const plan = planSweep(spec);
+    // {}, {dynamic: none} and {dynamic: none, eta: 0.05} are the same resolved configuration.
+    expect(plan.runs.map((r) => r.origin)).toEqual(['list[0], seed 0', 'list[3], seed 0']);
+    expect(plan.duplicates.map((d) => [d.origin, d.sameAs])).toEqual([
+      ['list[1], seed 0', 'list[0], seed 0'],
+      ['list[2], seed 0', 'list[0], seed 0'],
+    ]);
+    const result = await runSweep(spec, { out: tempDir(), parallel: 1 }, plan);
+    expect(result.outcomes).toHaveLength(2);
+  });
+
+  it('tables take the union of varied fields, with each run\'s resolved value', async () => {
+    const spec = readSweepSpec(specFile({ grid: undefined, list: [{ dynamic: 'none' }, { eta: 0.2, dynamic: 'exponential' }, { hidden: [6] }], seeds: [0] }));
+    const plan = planSweep(spec);
+    expect(plan.varied).toEqual(['dynamic', 'eta', 'hidden']);
+    const result = await runSweep(spec, { out: tempDir(), parallel: 2 }, plan);
+    const rows = result.table.objects() as Record<string, unknown>[];
+    expect(rows.map((r) => [r.dynamic, r.eta, r.hidden, r.seed])).toEqual([
+      ['none', 0.05, '8', 0],
+      ['exponential', 0.2, '8', 0],
+      ['none', 0.05, '6', 0],
+    ]);
+  });
+});
+
 describe('Ctrl-C', () => {
   it('stops a sweep at once, leaves no temporary files, and the next run resumes', async () => {
     const { spawn } = await import('node:child_process');
@@ -79,7 +113,7 @@ describe('Ctrl-C', () => {
       if (/epoch \d+\/50/.test(stderr) && !child.killed) child.kill('SIGINT');
     });
     const code = await exited;
-    expect(code).toBe(1);
+    expect(code).toBe(130);
     expect(stderr).toContain('run the same command again to resume');
     const everything = readdirSync(out, { recursive: true }) as string[];
     expect(everything.filter((f) => f.includes('.tmp-'))).toEqual([]);
