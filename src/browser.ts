@@ -1,20 +1,18 @@
 /**
  * evoprune in web pages, without a bundler: the same trainer API as Node over the `web` build of
- * the kernels, loaded asynchronously from an explicit URL (or the one beside this module).
+ * the kernels, loaded asynchronously from an explicit URL (or the one beside its glue).
  *
- *   import { browserEngine, train } from './dist/browser.js';
- *   const engine = await browserEngine('/pkg/web/evoprune_wasm_bg.wasm');
+ *   import { trainInWorker } from './dist/browser.js';
+ *   const summary = await trainInWorker({ epochs: 3 }, { dataset, onEpoch: (m) => console.log(m) });
  */
-import init, * as web from '../pkg/web/evoprune_wasm.js';
-import type { WasmBindings } from './engine/bindings.js';
-import { Engine } from './engine/engine.js';
+import { trainInWorkerWithDefault, trainWithDefaultEngine } from './browser-api.js';
+import { browserEngine } from './engine/web.js';
 
 export * from './browser-api.js';
+export { browserEngine } from './engine/web.js';
 
-let loaded: Promise<Engine> | undefined;
+/** Trains on this thread (the page freezes while a chunk of batches runs: prefer trainInWorker). */
+export const train = trainWithDefaultEngine(() => browserEngine());
 
-/** Loads the kernels once; `wasm` is the .wasm URL, bytes or module (default: beside this file). */
-export function browserEngine(wasm?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<Engine> {
-  loaded ??= init(wasm === undefined ? undefined : { module_or_path: wasm }).then(() => new Engine(web as unknown as WasmBindings));
-  return loaded;
-}
+/** Trains in a module Web Worker (dist/worker/web.js) and resolves with the summary. */
+export const trainInWorker = trainInWorkerWithDefault(() => new Worker(new URL('./worker/web.js', import.meta.url), { type: 'module' }));

@@ -1,18 +1,65 @@
-/** evoprune's public API. */
+/**
+ * evoprune's public API for Node. The CLI (src/cli) is a client of this module only; the browser
+ * entries (`evoprune/browser`, `evoprune/vite`) export its platform-neutral part.
+ */
+
+// Kernels and the wasm handles.
 export { Engine, WasmArray, type GemmOp } from './engine/engine.js';
 export { nodeEngine } from './engine/node.js';
 export { WasmTrainer, type Evaluation, type WasmTrainerConfig } from './engine/trainer.js';
-export { isKernelUsageError, kernelErrorKind, type KernelErrorKind } from './engine/errors.js';
-export { ConfigError, DEFAULT_LR, resolveTrainConfig, trainConfigSchema, type TrainConfig, type TrainConfigInput } from './config/schema.js';
-export { DataError, encodeIdx, parseIdx, readIdxFile, type IdxArray } from './data/idx.js';
-export { loadDataset, mnistFolder, DATASET_NAMES, type Dataset, type ImageSet, type LoadOptions } from './data/registry.js';
-export { train, wasmTrainerConfig, type EpochMetrics, type TrainOptions, type TrainProgress, type TrainSummary } from './train/train.js';
 export { WasmModel } from './engine/model.js';
+export { isKernelUsageError, kernelErrorKind, type KernelErrorKind } from './engine/errors.js';
+export { EngineTrapError } from './engine/trap.js';
+
+// Configuration.
+export { ConfigError, DEFAULT_LR, describeIssues, resolveTrainConfig, trainConfigSchema, type TrainConfig, type TrainConfigInput } from './config/schema.js';
+export { readConfigFile } from './config/file.js';
 export { DYNAMICS, DYNAMIC_NAMES, FITNESS_NAMES, SCORE_NAMES, type DynamicName, type FitnessName, type ScoreName } from './config/dynamics.js';
 export { PRESETS, type Preset } from './config/presets.js';
-export { compactChecked, CompactionError, inferenceSpeed, pruneSweep, type PruneResult } from './prune/prune.js';
+
+// Data.
+export { DataError, encodeIdx, parseIdx, readIdxFile, type IdxArray } from './data/idx.js';
+export { loadDataset, loadRunDataset, mnistFolder, DATASET_NAMES, type Dataset, type ImageSet, type LoadOptions } from './data/registry.js';
+
+// Training, the after-training step, and runs kept in folders.
+export {
+  modelBytes,
+  train,
+  wasmTrainerConfig,
+  PARTICIPATION_DEFAULTS,
+  type EpochMetrics,
+  type TelemetryRecord,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainSummary,
+} from './train/train.js';
+export {
+  analyseTrained,
+  compactChecked,
+  CompactionError,
+  inferenceSpeed,
+  pruneSweep,
+  type AnalyseOptions,
+  type Analysis,
+  type CompactionReport,
+  type PruneResult,
+  type PruneScope,
+  type PruneSpec,
+} from './prune/prune.js';
+export { loadModel, saveModel } from './prune/files.js';
+export { trainRun, type RunOptions, type RunResult } from './run/service.js';
+export { RunFolder, RunFolderError, RUNS_ROOT, runDirForName, type Marker } from './run/folder.js';
+export { readPruning, readRunSummary, readTelemetry } from './run/files.js';
+export { canonical, pruningSchema, runSummarySchema, telemetrySchema, TIMING_FIELDS } from './run/schema.js';
+
+// Studies: sweeps, the paper's table, analysis and reports.
+export { configKey, planSweep, readSweepSpec, sweepSpecSchema, variantLabel, type PlannedRun, type SweepPlan, type SweepSpec } from './sweep/plan.js';
+export { runSweep, sweepTable, type SweepOptions, type SweepResult, type SweepStatus } from './sweep/sweep.js';
 export { PAPER, reproduce, reproduceTable, REPRODUCE_FRACTIONS, type ReproduceOptions, type ReproduceRun } from './reproduce/reproduce.js';
 export { writeTable } from './analysis/export.js';
+export { writeReport } from './analysis/report.js';
+
+// Measurements of this machine.
+export { gemmGflops, TRAINING_SHAPES } from './bench/gemm.js';
+export { trainingSamplesPerSecond } from './bench/train.js';
 export { writeFileAtomic } from './util/atomic.js';
-export { PARTICIPATION_DEFAULTS, type TelemetryRecord } from './train/train.js';
-export { loadModel, saveModel } from './prune/files.js';

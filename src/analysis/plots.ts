@@ -1,7 +1,7 @@
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { ColumnTable } from 'arquero';
-import { PAPER } from '../reproduce/paper.js';
+import { PAPER } from '../config/paper.js';
 
 type Spec = vl.TopLevelSpec;
 

@@ -2,23 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import type { TelemetryRecord } from '../train/loop.js';
+import { readRunSummary, readTelemetry } from '../run/files.js';
+import { parseRunFile, sweepFileSchema } from '../run/schema.js';
 import { writeOwned } from '../run/folder.js';
 import { writeTable } from './export.js';
 import { accuracySparsity, massHistograms, massTrajectories, renderSvg, survivalPlot, trainingCurves } from './plots.js';
 import { variantLabel } from '../sweep/plan.js';
 import { extinctionTimeline, massTable, survivalCurve } from './tables.js';
-
-const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
-
-/** Telemetry as written by a run directory (plain arrays for the masses and fitness). */
-function readTelemetry(dir: string): TelemetryRecord[] {
-  return readJson<TelemetryRecord[]>(join(dir, 'telemetry.json')).map((t) => ({
-    ...t,
-    masses: t.masses.map((m) => Float32Array.from(m as unknown as number[])),
-    fitness: t.fitness.map((f) => Float32Array.from(f as unknown as number[])),
-  }));
-}
 
 async function writeSvg(dir: string, name: string, spec: Parameters<typeof renderSvg>[0]): Promise<string> {
   writeOwned(dir, name, await renderSvg(spec));
@@ -27,7 +17,7 @@ async function writeSvg(dir: string, name: string, spec: Parameters<typeof rende
 
 /** A run's report: tables (Markdown and files) and SVG plots, linked from report.md. */
 async function runReport(dir: string, out: string): Promise<string> {
-  const summary = readJson<{ testAccuracy: number; sparsity: number; stateHash: string; alive: number[]; sizes: number[]; epochs: number }>(join(dir, 'summary.json'));
+  const summary = readRunSummary(dir);
   const metrics = aq.fromCSV(readFileSync(join(dir, 'metrics.csv'), 'utf8'));
   const telemetry = readTelemetry(dir);
   const survival = survivalCurve(telemetry);
@@ -65,11 +55,10 @@ async function runReport(dir: string, out: string): Promise<string> {
 
 /** A sweep's report: results, mean ± std over seeds, the frontier, accuracy–sparsity and survival. */
 async function sweepReport(dir: string, out: string): Promise<string> {
-  const sweep = readJson<{ spec: { name: string }; varied?: string[]; runs: { key: string; overrides: Record<string, unknown>; variant?: Record<string, unknown> }[] }>(join(dir, 'sweep.json'));
+  const sweepFile = join(dir, 'sweep.json');
+  const sweep = parseRunFile(sweepFileSchema, readFileSync(sweepFile, 'utf8'), sweepFile);
   const results = aq.fromCSV(readFileSync(join(dir, 'results.csv'), 'utf8'));
-  // Sweeps written before `varied` existed: the first run's overrides.
-  const varying = sweep.varied ?? Object.keys(sweep.runs[0]?.overrides ?? {}).filter((k) => k !== 'seed');
-  const label = (o: Record<string, unknown>) => variantLabel(o, varying);
+  const label = (o: Record<string, unknown>) => variantLabel(o, sweep.varied);
   // Every run at its emergent sparsity, and again after each hard pruning (which removes the
   // extinct first, so the sparsity is the larger of the fraction and the emergent sparsity).
   const prunedColumns = results.columnNames().filter((c) => /^pruned\d+$/.test(c));
@@ -82,10 +71,7 @@ async function sweepReport(dir: string, out: string): Promise<string> {
   const survival = aq.from(
     sweep.runs
       .filter((r) => existsSync(join(dir, r.key, 'telemetry.json')))
-      .flatMap((r) => {
-        const variant = r.variant ?? r.overrides;
-        return survivalCurve(readTelemetry(join(dir, r.key)), { variant: label(variant), seed: Number(variant.seed ?? 0) }).objects();
-      }),
+      .flatMap((r) => survivalCurve(readTelemetry(join(dir, r.key)), { variant: label(r.variant), seed: Number(r.variant.seed ?? 0) }).objects()),
   );
   const meanSurvival = survival.numRows() > 0 ? survival.groupby('variant', 'layer', 'step').rollup({ fraction: 'd => op.mean(d.fraction)' }).orderby('variant', 'layer', 'step') : survival;
   const plots = [

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { saveModel } from '../prune/files.js';
-import { compactChecked, inferenceSpeed } from '../prune/prune.js';
+import { compactChecked, inferenceSpeed, saveModel } from '../index.js';
 import { positiveInteger } from './options.js';
 import { openModel, percent, testSet } from './model-io.js';
 

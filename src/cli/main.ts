@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/schema.js';
-import { isKernelUsageError } from '../engine/errors.js';
-import { RunFolderError } from '../run/folder.js';
+import { ConfigError, isKernelUsageError, RunFolderError } from '../index.js';
 import { registerBench } from './bench.js';
 import { registerCompact } from './compact.js';
 import { registerConfig } from './config.js';

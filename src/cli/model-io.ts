@@ -1,8 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset, type Dataset } from '../data/registry.js';
-import type { WasmModel } from '../engine/model.js';
-import { loadModel } from '../prune/files.js';
+import { type Dataset, loadDataset, loadModel, type WasmModel } from '../index.js';
 
 /** A saved model, and the dataset and test limit of the run that trained it (when known). */
 export interface OpenedModel {

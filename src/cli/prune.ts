@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { saveModel } from '../prune/files.js';
+import { saveModel } from '../index.js';
 import { nonNegativeInteger, positiveInteger } from './options.js';
 import { openModel, percent, testSet } from './model-io.js';
 

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { DYNAMIC_NAMES, type DynamicName } from '../config/dynamics.js';
-import { writeTable } from '../analysis/export.js';
-import { reproduce } from '../reproduce/reproduce.js';
+import { DYNAMIC_NAMES, type DynamicName, reproduce, writeTable } from '../index.js';
 import { integer } from './options.js';
 import { trainingReporter } from './progress.js';
 import { withInterrupt } from './run.js';

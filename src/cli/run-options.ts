@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { readConfigFile } from '../config/file.js';
-import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../config/schema.js';
+import { readConfigFile, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../index.js';
 import { defined, integer, integerList, number } from './options.js';
 
 /** The flags every command that builds a run configuration accepts (train, config). */

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { runDirForName } from '../run/folder.js';
-import { planSweep, readSweepSpec } from '../sweep/plan.js';
-import { runSweep, type SweepStatus } from '../sweep/sweep.js';
+import { planSweep, readSweepSpec, runDirForName, runSweep, type SweepStatus } from '../index.js';
 import { positiveInteger } from './options.js';
 import { INTERRUPTED_EXIT, withInterrupt } from './run.js';
 

@@ -1,10 +1,5 @@
 import type { Command } from 'commander';
-import type { WasmTrainer } from '../engine/trainer.js';
-import { writeReport } from '../analysis/report.js';
-import { trainerModelBytes } from '../prune/files.js';
-import { writeRun } from '../run/files.js';
-import { RunFolder, runDirForName } from '../run/folder.js';
-import { train, type TrainSummary } from '../train/train.js';
+import { runDirForName, trainRun } from '../index.js';
 import { addRunOptions, configFromFlags, type RunFlags } from './run-options.js';
 import { trainingReporter } from './progress.js';
 import { withInterrupt } from './run.js';
@@ -37,43 +32,19 @@ Examples:
     )
     .action(async (flags: TrainFlags) => {
       const config = configFromFlags(flags);
-      const out = flags.out ?? (flags.name !== undefined ? runDirForName(flags.name) : undefined);
+      const dir = flags.out ?? (flags.name !== undefined ? runDirForName(flags.name) : undefined);
       const reporter = trainingReporter(flags.quiet === true);
-      // The folder is checked and locked before any data is loaded; an old run is moved aside
-      // only when this one writes its first file.
-      const lost = new AbortController();
-      const folder = out
-        ? await RunFolder.open(out, {
-            kind: 'run',
-            force: flags.force === true,
-            onCompromised: (error) => lost.abort(new Error(`lost the lock on ${out} (${error.message}); stopped so that two runs do not mix`)),
-          })
-        : undefined;
-      let summary: TrainSummary;
-      try {
-        const onFinish = folder ? (trainer: WasmTrainer) => void folder.write('model.bin', trainerModelBytes(trainer)) : undefined;
-        summary = await withInterrupt(
-          (signal) => train(config, { ...reporter, signal: AbortSignal.any([signal, lost.signal]), onFinish }),
-          () => reporter.stop(),
-        )
-          .catch((error: unknown) => {
-            throw lost.signal.aborted ? lost.signal.reason : error;
-          })
-          .finally(() => reporter.stop());
-        if (folder) {
-          writeRun((name, data) => folder.write(name, data), config, summary);
-          await writeReport(folder.dir);
-          if (!flags.quiet) {
-            if (folder.replacedTo) process.stderr.write(`moved the run it replaced to ${folder.replacedTo}\n`);
-            process.stderr.write(`wrote the run to ${folder.dir}\n`);
-          }
-        }
-      } finally {
-        await folder?.close();
+      const { summary, replacedTo } = await withInterrupt(
+        (signal) => trainRun(config, { dir, force: flags.force === true, signal, onProgress: reporter.onProgress, onEpoch: reporter.onEpoch }),
+        () => reporter.stop(),
+      ).finally(() => reporter.stop());
+      if (dir && !flags.quiet) {
+        if (replacedTo) process.stderr.write(`moved the run it replaced to ${replacedTo}\n`);
+        process.stderr.write(`wrote the run to ${dir}\n`);
       }
       if (flags.json) {
         // Telemetry holds typed arrays; JSON carries them as plain arrays.
-        const { telemetry, ...rest } = summary;
+        const { telemetry, model: _bytes, ...rest } = summary;
         const plain = telemetry.map((t) => ({ ...t, masses: t.masses.map((m) => Array.from(m)), fitness: t.fitness.map((f) => Array.from(f)) }));
         process.stdout.write(JSON.stringify({ ...rest, telemetry: plain }) + '\n');
       } else {

@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { DYNAMIC_NAMES, DYNAMICS, FITNESS_NAMES } from './dynamics.js';
 import { DATASET_SPECS, isDatasetSpec } from './datasets.js';
+import { ConfigError } from './errors.js';
 import { PRESETS } from './presets.js';
 
-/** A configuration value that is not allowed; the message names the field, value and rule. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from './errors.js';
 
 /** Defaults per optimizer when `lr` is not given. */
 export const DEFAULT_LR = { sgd: 0.05, adam: 0.001 } as const;

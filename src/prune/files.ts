@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Engine } from '../engine/engine.js';
-import type { WasmTrainer } from '../engine/trainer.js';
 import { WasmModel } from '../engine/model.js';
 import { nodeEngine } from '../engine/node.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -8,16 +7,6 @@ import { writeFileAtomic } from '../util/atomic.js';
 /** Saves a model (atomically: a reader never sees half a file). */
 export function saveModel(model: WasmModel, path: string): void {
   writeFileAtomic(path, model.toBytes());
-}
-
-/** The bytes of a trainer's current model (the copy in wasm is freed afterwards). */
-export function trainerModelBytes(trainer: WasmTrainer): Uint8Array {
-  const model = trainer.model();
-  try {
-    return model.toBytes();
-  } finally {
-    model.free();
-  }
 }
 
 /** Loads a model saved by `saveModel`; the error names the file and what is wrong. */

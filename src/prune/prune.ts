@@ -1,29 +1,44 @@
+// The after-training step, platform-neutral (Node, pages, workers): hard pruning at chosen
+// fractions by chosen scores, compaction with its equivalence check, and inference timing.
 import { bestSecondsPerCall } from '../util/timing.js';
 import type { ScoreName } from '../config/dynamics.js';
-import type { ImageSet } from '../data/registry.js';
+import type { ImageSet } from '../data/types.js';
+import { kernelErrorKind } from '../engine/errors.js';
 import { WasmModel } from '../engine/model.js';
 import type { WasmTrainer } from '../engine/trainer.js';
+
+export type PruneScope = 'global' | 'layer';
 
 export interface PruneResult {
   score: ScoreName;
   fraction: number;
-  scope: 'global' | 'layer';
+  scope: PruneScope;
   accuracy: number;
   loss: number;
   alive: number[];
-  /** Why this pruning was refused (e.g. it would empty a layer); accuracy is then NaN. */
+  /** Why the kernels refused this pruning (it would empty a layer); accuracy is then NaN. */
   refused?: string;
+  /** The compact model of this pruning (with `compactEach`). */
+  compactSizes?: number[];
+  compactParameters?: number;
+}
+
+/** Hard pruning by one score at several fractions (fraction 0 is the unpruned model). */
+export interface PruneSpec {
+  score: ScoreName;
+  fractions: readonly number[];
+  scope?: PruneScope;
 }
 
 /**
  * Hard-prunes the trainer's model at each fraction with each score and evaluates each pruned
- * model on `test` without retraining. Fraction 0 is the unpruned model. A refused pruning (one
- * that would empty a layer) is recorded with NaN accuracy and the reason, not thrown.
+ * model on `test` without retraining. A pruning the kernels refuse (one that would empty a layer)
+ * is recorded with NaN accuracy and the reason; any other error is thrown.
  */
 export function pruneSweep(
   trainer: WasmTrainer,
   test: ImageSet,
-  options: { scores: readonly ScoreName[]; fractions: readonly number[]; scope?: 'global' | 'layer' },
+  options: { scores: readonly ScoreName[]; fractions: readonly number[]; scope?: PruneScope; compactEach?: boolean },
 ): PruneResult[] {
   const scope = options.scope ?? 'global';
   const results: PruneResult[] = [];
@@ -33,13 +48,20 @@ export function pruneSweep(
       try {
         model = trainer.pruned(score, fraction, scope);
       } catch (error) {
-        const refused = error instanceof Error ? error.message : String(error);
-        results.push({ score, fraction, scope, accuracy: Number.NaN, loss: Number.NaN, alive: [], refused });
+        if (kernelErrorKind(error) !== 'refusal') throw error;
+        results.push({ score, fraction, scope, accuracy: Number.NaN, loss: Number.NaN, alive: [], refused: (error as Error).message });
         continue;
       }
       try {
         const e = model.evaluate(test.images, test.labels);
-        results.push({ score, fraction, scope, accuracy: e.accuracy, loss: e.loss, alive: model.alive() });
+        const result: PruneResult = { score, fraction, scope, accuracy: e.accuracy, loss: e.loss, alive: model.alive() };
+        if (options.compactEach) {
+          const compact = model.compact();
+          result.compactSizes = compact.sizes;
+          result.compactParameters = compact.parameterCount;
+          compact.free();
+        }
+        results.push(result);
       } finally {
         model.free();
       }
@@ -73,4 +95,54 @@ export function compactChecked(model: WasmModel, check: ImageSet, tolerance = 1e
 /** Samples per second of inference over `set` in batches of `batch` (best batch of calls over `seconds`). */
 export function inferenceSpeed(model: WasmModel, set: ImageSet, batch: number, seconds = 0.5): number {
   return set.rows / bestSecondsPerCall(() => model.infer(set.images, set.rows, batch), seconds);
+}
+
+/** The compact model of a trained one against the full-size model. */
+export interface CompactionReport {
+  sizes: number[];
+  parameters: number;
+  denseParameters: number;
+  maxLogitDifference: number;
+  /** Inference speed of the compact model over the full-size one (when timed). */
+  speedup?: number;
+}
+
+export interface AnalyseOptions {
+  prune?: readonly PruneSpec[];
+  /** Also compact every pruned model and record its size. */
+  compactEach?: boolean;
+  /** Compact the trained model, check it against the full one and (with `batch`) time both. */
+  compaction?: boolean | { batch: number; seconds?: number };
+}
+
+export interface Analysis {
+  pruning: PruneResult[];
+  compaction?: CompactionReport;
+}
+
+/**
+ * The one after-training step every caller shares (the CLI, sweeps, reproduce, the browser
+ * worker): pruning sweeps, then compaction checked against the masked model, then timing.
+ */
+export function analyseTrained(trainer: WasmTrainer, test: ImageSet, options: AnalyseOptions = {}): Analysis {
+  const pruning = (options.prune ?? []).flatMap((spec) =>
+    pruneSweep(trainer, test, { scores: [spec.score], fractions: spec.fractions, scope: spec.scope, compactEach: options.compactEach }),
+  );
+  if (!options.compaction) return { pruning };
+  const full = trainer.model();
+  try {
+    const { compact, maxLogitDifference } = compactChecked(full, test);
+    try {
+      const report: CompactionReport = { sizes: compact.sizes, parameters: compact.parameterCount, denseParameters: full.parameterCount, maxLogitDifference };
+      if (typeof options.compaction === 'object') {
+        const { batch, seconds } = options.compaction;
+        report.speedup = inferenceSpeed(compact, test, batch, seconds) / inferenceSpeed(full, test, batch, seconds);
+      }
+      return { pruning, compaction: report };
+    } finally {
+      compact.free();
+    }
+  } finally {
+    full.free();
+  }
 }

@@ -3,12 +3,13 @@ import type { ColumnTable } from 'arquero';
 import type { DynamicName, ScoreName } from '../config/dynamics.js';
 import { PRESETS } from '../config/presets.js';
 import { loadDataset, type Dataset } from '../data/registry.js';
-import { compactChecked, inferenceSpeed, pruneSweep, type PruneResult } from '../prune/prune.js';
-import { train, type TrainOptions, type TrainSummary } from '../train/train.js';
+import type { CompactionReport, PruneResult } from '../prune/prune.js';
+import { trainRun, type RunOptions } from '../run/service.js';
+import type { TrainSummary } from '../train/loop.js';
 
-import { PAPER } from './paper.js';
+import { PAPER } from '../config/paper.js';
 
-export { PAPER } from './paper.js';
+export { PAPER } from '../config/paper.js';
 
 export const REPRODUCE_FRACTIONS = [0.35, 0.4, 0.45, 0.5] as const;
 
@@ -23,7 +24,8 @@ export interface ReproduceOptions {
   testLimit?: number | undefined;
   dataset?: Dataset;
   onRun?: (dynamic: DynamicName, summary: TrainSummary) => void;
-  trainOptions?: (dynamic: DynamicName) => Omit<TrainOptions, 'dataset' | 'onFinish'>;
+  /** Progress callbacks and a stop signal for each run. */
+  trainOptions?: (dynamic: DynamicName) => Pick<RunOptions, 'onProgress' | 'onEpoch' | 'signal'>;
 }
 
 export interface ReproduceRun {
@@ -32,7 +34,7 @@ export interface ReproduceRun {
   summary: TrainSummary;
   pruning: PruneResult[];
   /** The compact model (extinct populations removed) against the full-size one, same batch. */
-  compaction: { sizes: number[]; maxLogitDifference: number; speedup: number };
+  compaction: CompactionReport;
 }
 
 /** Inference batch for the compaction speed comparison. */
@@ -55,27 +57,21 @@ export async function reproduce(options: ReproduceOptions): Promise<{ runs: Repr
     // empties the last hidden layer first), so that baseline prunes each layer by the fraction.
     const globalScores: ScoreName[] = name === 'paper-none' ? ['mass', 'random', 'participation'] : ['mass'];
     const layerScores: ScoreName[] = name === 'paper-none' ? ['magnitude'] : [];
-    let pruning: PruneResult[] = [];
-    let compaction: ReproduceRun['compaction'] | undefined;
-    const summary = await train(
+    const { summary, analysis } = await trainRun(
       { ...preset.config, epochs: options.epochs, seed: options.seed, trainLimit: options.trainLimit, testLimit: options.testLimit },
       {
         ...options.trainOptions?.(dynamic),
         dataset,
-        onFinish: (trainer) => {
-          pruning = [
-            ...pruneSweep(trainer, dataset.test, { scores: globalScores, fractions: REPRODUCE_FRACTIONS }),
-            ...pruneSweep(trainer, dataset.test, { scores: layerScores, fractions: REPRODUCE_FRACTIONS, scope: 'layer' }),
-          ];
-          const full = trainer.model();
-          const { compact, maxLogitDifference } = compactChecked(full, dataset.test);
-          const speedup = inferenceSpeed(compact, dataset.test, INFERENCE_BATCH) / inferenceSpeed(full, dataset.test, INFERENCE_BATCH);
-          compaction = { sizes: compact.sizes, maxLogitDifference, speedup };
-          full.free();
-          compact.free();
+        analyse: {
+          prune: [
+            ...globalScores.map((score) => ({ score, fractions: REPRODUCE_FRACTIONS })),
+            ...layerScores.map((score) => ({ score, fractions: REPRODUCE_FRACTIONS, scope: 'layer' as const })),
+          ],
+          compaction: { batch: INFERENCE_BATCH },
         },
       },
     );
+    const { pruning, compaction } = analysis!;
     runs.push({ preset: name, dynamic, summary, pruning, compaction: compaction! });
     options.onRun?.(dynamic, summary);
   }
@@ -102,7 +98,7 @@ export function reproduceTable(runs: readonly ReproduceRun[]): ColumnTable {
         pruned50: percent(at(0.5)),
         emergentSparsity: percent(summary.sparsity),
         compactSizes: compaction.sizes.join('-'),
-        compactSpeedup: Math.round(compaction.speedup * 100) / 100,
+        compactSpeedup: Math.round((compaction.speedup ?? Number.NaN) * 100) / 100,
         paperDense: percent(PAPER.dense),
         paperPruned35: percent(PAPER.pruned35),
         paperPruned50: PAPER.pruned50,

@@ -102,6 +102,10 @@ export interface OpenOptions {
   kind: 'run' | 'sweep';
   /** Re-use a folder that already holds this kind of evoprune folder (sweeps resume into theirs). */
   resume?: boolean;
+  /** Empty a folder evoprune wrote at once and start over (a run inside its sweep's folder). */
+  reset?: boolean;
+  /** Lock the folder (default). A run inside a sweep is covered by the sweep's lock. */
+  lock?: boolean;
   /** Called if the lock is lost (its heartbeat failed, another process took it). */
   onCompromised?: (error: Error) => void;
 }
@@ -126,22 +130,12 @@ export class RunFolder {
 
   static async open(dir: string, options: OpenOptions): Promise<RunFolder> {
     mkdirSync(dirname(resolve(dir)), { recursive: true });
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(dir, {
-        realpath: false,
-        lockfilePath: `${resolve(dir)}.lock`,
-        stale: RunFolder.STALE_MS,
-        update: 5_000,
-        retries: 0,
-        onCompromised: (error) => options.onCompromised?.(error),
-      });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new RunFolderError(`${dir} is in use by another evoprune process (lock ${resolve(dir)}.lock); wait for it to finish or choose another folder (a lock whose process died expires ${RunFolder.STALE_MS / 1000} s after its last heartbeat)`);
-      }
-      throw error;
+    if (options.reset) {
+      resetOwnedRunFolder(dir);
+      return new RunFolder(dir, options.kind, readMarker(dir)!.runId, undefined, false);
     }
+    let release: (() => Promise<void>) | undefined;
+    if (options.lock !== false) release = await RunFolder.lock(dir, options);
     try {
       let replaceOld = false;
       if (existsSync(dir) && (!lstatSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
@@ -160,7 +154,28 @@ export class RunFolder {
       const existing = !replaceOld && existsSync(dir) ? readMarker(dir) : undefined;
       return new RunFolder(dir, options.kind, existing?.runId ?? randomUUID(), release, replaceOld);
     } catch (error) {
-      await release().catch(() => {});
+      await release?.().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Takes the heartbeat lock `DIR.lock`, or says which process holds it. */
+  private static async lock(dir: string, options: OpenOptions): Promise<() => Promise<void>> {
+    try {
+      return await lockfile.lock(dir, {
+        realpath: false,
+        lockfilePath: `${resolve(dir)}.lock`,
+        stale: RunFolder.STALE_MS,
+        update: 5_000,
+        retries: 0,
+        onCompromised: (error) => options.onCompromised?.(error),
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new RunFolderError(
+          `${dir} is in use by another evoprune process (lock ${resolve(dir)}.lock); wait for it to finish or choose another folder (a lock whose process died expires ${RunFolder.STALE_MS / 1000} s after its last heartbeat)`,
+        );
+      }
       throw error;
     }
   }

@@ -7,6 +7,7 @@ import type { TrainProgress } from '../train/loop.js';
 import { writeTable } from '../analysis/export.js';
 import { meanStd, paretoFrontier } from '../analysis/tables.js';
 import { recordOwned, RunFolder, writeOwned } from '../run/folder.js';
+import { sweepFileSchema } from '../run/schema.js';
 import { isDone, readOutcome, type RunOutcome } from './execute.js';
 import { planSweep, type PlannedRun, type SweepPlan, type SweepSpec } from './plan.js';
 
@@ -66,10 +67,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions, plan: Swe
 async function runPlanned(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, options: SweepOptions): Promise<SweepResult> {
   const { runs } = plan;
   const dirOf = (run: PlannedRun) => join(options.out, run.key);
-  folder.write(
-    'sweep.json',
-    JSON.stringify({ spec, varied: plan.varied, runs: runs.map((r) => ({ key: r.key, overrides: r.overrides, variant: r.variant, origin: r.origin })), duplicates: plan.duplicates }, null, 2) + '\n',
-  );
+  const file = sweepFileSchema.parse({ spec, varied: plan.varied, runs: runs.map((r) => ({ key: r.key, overrides: r.overrides, variant: r.variant, origin: r.origin })), duplicates: plan.duplicates });
+  folder.write('sweep.json', JSON.stringify(file, null, 2) + '\n');
   const outcomes: RunOutcome[] = [];
   const failures: SweepResult['failures'] = [];
   const queue: PlannedRun[] = [];

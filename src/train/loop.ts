@@ -1,9 +1,11 @@
 // The training loop, free of Node APIs: it runs in Node, in a page and in a Web Worker.
-import { ConfigError, type TrainConfig } from '../config/schema.js';
+import { ConfigError } from '../config/errors.js';
+import type { TrainConfig } from '../config/schema.js';
 import { kernelErrorKind } from '../engine/errors.js';
 import type { Dataset } from '../data/types.js';
 import type { Engine } from '../engine/engine.js';
 import { WasmTrainer, type WasmTrainerConfig } from '../engine/trainer.js';
+import { analyseTrained, type AnalyseOptions, type Analysis } from '../prune/prune.js';
 
 export interface TrainProgress {
   epoch: number;
@@ -45,9 +47,13 @@ export interface TrainSummary {
   history: EpochMetrics[];
   telemetry: TelemetryRecord[];
   config: TrainConfig;
+  /** The after-training step's results, when `analyse` was given. */
+  analysis?: Analysis;
+  /** The trained model's file bytes, when `keepModel` was given. */
+  model?: Uint8Array;
 }
 
-/** What `train` hands to `onFinish` before freeing the trainer: prune, compact, save. */
+/** Sees the trained wasm trainer before it is freed (for inspection; results come from `analyse`). */
 export type FinishHook = (trainer: WasmTrainer, dataset: Dataset) => void | Promise<void>;
 
 export interface TrainOptions {
@@ -60,6 +66,10 @@ export interface TrainOptions {
   chunk?: number;
   /** Stops the run at the next chunk boundary (the promise rejects with an AbortError). */
   signal?: AbortSignal;
+  /** After training: hard pruning, compaction and timing on the test set (`summary.analysis`). */
+  analyse?: AnalyseOptions;
+  /** Return the trained model's bytes in `summary.model` (what `saveModel` writes). */
+  keepModel?: boolean;
   /** Called with the trained wasm trainer before it is freed. */
   onFinish?: FinishHook;
   /** Called with every telemetry record as it is taken. */
@@ -221,6 +231,8 @@ export async function runTraining(
     }
     if (telemetry[telemetry.length - 1]!.step !== trainer.step) take();
     await options.onFinish?.(trainer, dataset);
+    const analysis = options.analyse ? analyseTrained(trainer, dataset.test, options.analyse) : undefined;
+    const model = options.keepModel ? modelBytes(trainer) : undefined;
     const test = trainer.evaluate('test');
     const alive = trainer.alive();
     const populations = config.hidden.reduce((a, b) => a + b, 0);
@@ -241,8 +253,20 @@ export async function runTraining(
       history,
       telemetry,
       config,
+      ...(analysis ? { analysis } : {}),
+      ...(model ? { model } : {}),
     };
   } finally {
     trainer.free();
+  }
+}
+
+/** The bytes of a trainer's current model (the copy in wasm is freed afterwards). */
+export function modelBytes(trainer: WasmTrainer): Uint8Array {
+  const model = trainer.model();
+  try {
+    return model.toBytes();
+  } finally {
+    model.free();
   }
 }

@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+// Platform-neutral: the global `performance` exists in Node and in browsers.
 
 /**
  * Seconds per call of `body`: calls it in batches for at least `minSeconds` in total after a

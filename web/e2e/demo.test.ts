@@ -51,16 +51,18 @@ describe('the demo in headless Chromium', () => {
     repository?.close();
   });
 
-  it('a plain <script type="module"> page, no bundler, gives the same stateHash too', async () => {
+  it('a plain <script type="module"> page, no bundler, gives the same stateHash on the page and in trainInWorker', async () => {
     const config = { hidden: [32, 16], epochs: 1, seed: 5, dynamic: 'replicator' as const, eta: 0.05 };
     const page = await browser.newPage();
     const { port } = repository.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/web/e2e/plain.html?trainLimit=1000&config=${encodeURIComponent(JSON.stringify(config))}`);
     await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: { stateHash?: string; error?: string } }).result);
+    const result = await page.evaluate(() => (window as unknown as { result: { stateHash?: string; workerStateHash?: string; workerEpochs?: number[]; error?: string } }).result);
     expect(result.error).toBeUndefined();
     const node = await train(config, { dataset: loadDataset('mnist', { trainLimit: 1000, testLimit: 500 }) });
     expect(result.stateHash).toBe(node.stateHash);
+    expect(result.workerStateHash).toBe(node.stateHash);
+    expect(result.workerEpochs).toEqual([1]);
     await page.close();
   });
 

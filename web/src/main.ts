@@ -1,5 +1,8 @@
-import { DYNAMIC_NAMES } from '../../src/config/dynamics.js';
-import type { PruneRow, StartMessage, WorkerMessage } from './protocol.js';
+import { DYNAMIC_NAMES, trainInWorker, type PruneResult, type TrainConfigInput } from '../../src/vite.js';
+import { loadMnist } from './data.js';
+
+/** What the demo lets the user choose. */
+type DemoConfig = Required<Pick<TrainConfigInput, 'dynamic' | 'eta' | 'epochs' | 'seed' | 'trainLimit' | 'hidden'>>;
 
 const $ = <T extends Element>(selector: string) => document.querySelector(selector) as T;
 const form = $<HTMLFormElement>('#controls');
@@ -75,7 +78,7 @@ function histogram(svg: SVGSVGElement, masses: number[]): void {
   svg.append(label);
 }
 
-let pruneRows: PruneRow[] = [];
+let pruneRows: PruneResult[] = [];
 let denseParameters = 0;
 
 function showPrune(): void {
@@ -85,68 +88,65 @@ function showPrune(): void {
   if (!row) return;
   $('#prune-result').textContent = row.refused
     ? `refused: ${row.refused}`
-    : `accuracy ${(100 * row.accuracy).toFixed(2)} % · compact model ${row.sizes.join('-')} · ${row.parameters.toLocaleString()} parameters (${((100 * row.parameters) / denseParameters).toFixed(1)} % of dense)`;
+    : `accuracy ${(100 * row.accuracy).toFixed(2)} % · compact model ${row.compactSizes!.join('-')} · ${row.compactParameters!.toLocaleString()} parameters (${((100 * row.compactParameters!) / denseParameters).toFixed(1)} % of dense)`;
 }
 slider.addEventListener('input', showPrune);
 
-let worker: Worker | undefined;
+let running: AbortController | undefined;
 
-function start(config: StartMessage['config']): void {
-  const start: StartMessage = { type: 'start', config, testLimit: 2000, dataUrl: new URL('./mnist/', document.baseURI).href };
-  worker?.terminate();
-  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+async function start(config: DemoConfig): Promise<void> {
+  running?.abort();
+  const controller = new AbortController();
+  running = controller;
   const accuracy: number[] = [];
   const alive: number[][] = config.hidden.map(() => []);
   result.done = false;
   slider.disabled = true;
   status.textContent = 'loading MNIST…';
-  worker.onerror = (event) => {
-    status.textContent = `error: the worker failed (${event.message || 'could not load'})`;
-    Object.assign(result, { done: true, error: event.message || 'worker failed to load' });
-  };
-  worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
-    const message = event.data;
-    switch (message.type) {
-      case 'ready':
-        worker!.postMessage(start);
-        break;
-      case 'progress': {
-        const p = message.progress;
-        status.textContent = `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(4)} · ${Math.round(p.samplesPerSecond)} samples/s`;
-        break;
-      }
-      case 'epoch':
-        accuracy.push(message.metrics.testAccuracy);
-        draw($('#accuracy'), [accuracy], 1);
-        break;
-      case 'masses':
-        message.alive.forEach((n, l) => alive[l]!.push(n));
-        draw($('#alive'), alive, Math.max(...config.hidden), config.hidden.map((n, l) => `layer ${l + 1} (${n})`));
-        histogram($('#masses'), message.masses);
-        break;
-      case 'done':
-        pruneRows = message.prune;
-        denseParameters = message.denseParameters;
-        slider.disabled = false;
-        showPrune();
-        status.textContent = `done: test accuracy ${(100 * message.testAccuracy).toFixed(2)} % · emergent sparsity ${(100 * message.sparsity).toFixed(1)} % · alive ${message.alive.join('+')} · stateHash ${message.stateHash}`;
-        Object.assign(result, { done: true, stateHash: message.stateHash, testAccuracy: message.testAccuracy });
-        break;
-      case 'error':
-        status.textContent = `error: ${message.message}`;
-        Object.assign(result, { done: true, error: message.message });
-        break;
-    }
-  };
+  try {
+    const dataset = await loadMnist(new URL('./mnist/', document.baseURI).href, config.trainLimit, 2000);
+    const summary = await trainInWorker(
+      { ...config, telemetryEvery: 20 },
+      {
+        dataset,
+        worker: new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }),
+        signal: controller.signal,
+        analyse: { prune: [{ score: 'mass', fractions: Array.from({ length: 20 }, (_, i) => i / 20) }], compactEach: true },
+        onProgress: (p) => {
+          status.textContent = `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(4)} · ${Math.round(p.samplesPerSecond)} samples/s`;
+        },
+        onEpoch: (metrics) => {
+          accuracy.push(metrics.testAccuracy);
+          draw($('#accuracy'), [accuracy], 1);
+        },
+        onTelemetry: (record) => {
+          record.alive.forEach((n, l) => alive[l]!.push(n));
+          draw($('#alive'), alive, Math.max(...config.hidden), config.hidden.map((n, l) => `layer ${l + 1} (${n})`));
+          histogram($('#masses'), record.masses.flatMap((m) => Array.from(m).filter((x) => x > 0)));
+        },
+      },
+    );
+    pruneRows = summary.analysis?.pruning ?? [];
+    denseParameters = summary.sizes.slice(1).reduce((total, n, l) => total + (summary.sizes[l]! + 1) * n, 0);
+    slider.disabled = false;
+    showPrune();
+    status.textContent = `done: test accuracy ${(100 * summary.testAccuracy).toFixed(2)} % · emergent sparsity ${(100 * summary.sparsity).toFixed(1)} % · alive ${summary.alive.join('+')} · stateHash ${summary.stateHash}`;
+    Object.assign(result, { done: true, stateHash: summary.stateHash, testAccuracy: summary.testAccuracy });
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    const message = error instanceof Error ? error.message : String(error);
+    status.textContent = `error: ${message}`;
+    Object.assign(result, { done: true, error: message });
+  }
 }
 
-function configFrom(get: (name: string) => string | null): StartMessage['config'] {
+function configFrom(get: (name: string) => string | null): DemoConfig {
   const num = (name: string, fallback: number) => {
     const v = get(name);
     return v === null || v === '' ? fallback : Number(v);
   };
   return {
-    dynamic: get('dynamic') ?? 'exponential',
+    dynamic: (get('dynamic') ?? 'exponential') as DemoConfig['dynamic'],
     eta: num('eta', 0.04),
     epochs: num('epochs', 3),
     seed: num('seed', 0),
@@ -158,7 +158,7 @@ function configFrom(get: (name: string) => string | null): StartMessage['config'
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   const data = new FormData(form);
-  start(configFrom((name) => data.get(name) as string | null));
+  void start(configFrom((name) => data.get(name) as string | null));
 });
 
 // ?auto&epochs=1&trainLimit=1000… starts at once (the end-to-end test uses this).
@@ -167,4 +167,4 @@ for (const [name, value] of params) {
   const field = form.elements.namedItem(name);
   if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = value;
 }
-if (params.has('auto')) start(configFrom((name) => params.get(name)));
+if (params.has('auto')) void start(configFrom((name) => params.get(name)));

@@ -1,0 +1,93 @@
+// The page side of trainInWorker: one call, the same options and summary as `train`.
+import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../config/schema.js';
+import type { Dataset } from '../data/types.js';
+import type { AnalyseOptions } from '../prune/prune.js';
+import type { EpochMetrics, TelemetryRecord, TrainProgress, TrainSummary } from '../train/loop.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+export interface WorkerTrainOptions {
+  dataset: Dataset;
+  /** A worker running `serveTraining` (default: the entry's own worker script). */
+  worker?: Worker;
+  /** The kernels' .wasm URL for the `web` build. */
+  wasm?: string;
+  analyse?: AnalyseOptions;
+  keepModel?: boolean;
+  onProgress?: (progress: TrainProgress) => void;
+  onEpoch?: (metrics: EpochMetrics) => void;
+  /** Every telemetry record as it is taken (masses and fitness of every population). */
+  onTelemetry?: (record: TelemetryRecord) => void;
+  /** Stops training at the next chunk of batches (the promise rejects with an AbortError). */
+  signal?: AbortSignal;
+}
+
+/** An error raised inside the worker, with its name and (for kernel errors) kind. */
+function fromWorker(message: Extract<FromWorker, { type: 'error' }>): Error {
+  const error = message.name === 'AbortError' ? new DOMException(message.message, 'AbortError') : new Error(message.message);
+  if (!(error instanceof DOMException)) {
+    error.name = message.name;
+    if (message.kind) Object.assign(error, { kind: message.kind });
+  }
+  return error;
+}
+
+/**
+ * Trains in a Web Worker and resolves with the same summary `train` gives; the worker is
+ * terminated afterwards (a worker passed in `options.worker` too).
+ */
+export function trainInWorkerWith(
+  makeWorker: () => Worker,
+  config: TrainConfigInput | TrainConfig,
+  options: WorkerTrainOptions,
+): Promise<TrainSummary> {
+  // Resolved here: a bad configuration fails before a worker starts.
+  const resolved = resolveTrainConfig(config);
+  const worker = options.worker ?? makeWorker();
+  return new Promise<TrainSummary>((resolve, reject) => {
+    const finish = (settle: () => void) => {
+      options.signal?.removeEventListener('abort', stop);
+      worker.terminate();
+      settle();
+    };
+    const stop = () => worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    if (options.signal?.aborted) {
+      finish(() => reject(new DOMException('training was stopped', 'AbortError')));
+      return;
+    }
+    options.signal?.addEventListener('abort', stop, { once: true });
+    worker.onerror = (event) => finish(() => reject(new Error(`the training worker failed: ${event.message || 'it could not load'}`)));
+    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      const message = event.data;
+      switch (message.type) {
+        case 'ready': {
+          const start: ToWorker = {
+            type: 'train',
+            config: resolved,
+            dataset: options.dataset,
+            analyse: options.analyse,
+            keepModel: options.keepModel,
+            telemetry: options.onTelemetry !== undefined,
+            wasm: options.wasm,
+          };
+          worker.postMessage(start);
+          break;
+        }
+        case 'progress':
+          options.onProgress?.(message.progress);
+          break;
+        case 'epoch':
+          options.onEpoch?.(message.metrics);
+          break;
+        case 'telemetry':
+          options.onTelemetry?.(message.record);
+          break;
+        case 'done':
+          finish(() => resolve(message.summary));
+          break;
+        case 'error':
+          finish(() => reject(fromWorker(message)));
+          break;
+      }
+    };
+  });
+}
