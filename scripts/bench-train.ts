@@ -48,7 +48,10 @@ async function tfjsSamplesPerSecond(): Promise<number> {
   const step = (b: number) => {
     const start = (b * batch) % (rows - batch);
     tf.tidy(() => {
-      const x = tf.tensor2d(mnist.train.images.subarray(start * 784, (start + batch) * 784), [batch, 784], 'int32').toFloat().div(255);
+      const x = tf
+        .tensor2d(mnist.train.images.subarray(start * 784, (start + batch) * 784), [batch, 784], 'int32')
+        .toFloat()
+        .div(255);
       const y = tf.oneHot(tf.tensor1d(mnist.train.labels.subarray(start, start + batch), 'int32'), 10);
       optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar);
     });

@@ -12,7 +12,10 @@ const mnist = loadDataset('mnist', full ? {} : { trainLimit: 10000, testLimit: 2
 const out = fileURLToPath(new URL('../web/public/mnist/', import.meta.url));
 mkdirSync(out, { recursive: true });
 
-for (const [prefix, set] of [['train', mnist.train], ['t10k', mnist.test]] as const) {
+for (const [prefix, set] of [
+  ['train', mnist.train],
+  ['t10k', mnist.test],
+] as const) {
   writeFileSync(join(out, `${prefix}-images-idx3-ubyte`), encodeIdx([set.rows, ...set.shape], set.images));
   writeFileSync(join(out, `${prefix}-labels-idx1-ubyte`), encodeIdx([set.rows], set.labels));
 }

@@ -15,8 +15,28 @@ export { DYNAMICS, DYNAMIC_NAMES, FITNESS_NAMES, SCORE_NAMES, type DynamicName, 
 export { PRESETS, type Preset } from './config/presets.js';
 export { DataError, parseIdx, type IdxArray } from './data/idx-parse.js';
 export type { Dataset, ImageSet } from './data/types.js';
-export { modelBytes, runTraining, wasmTrainerConfig, type EpochMetrics, type TelemetryRecord, type TrainOptions, type TrainProgress, type TrainSummary } from './train/loop.js';
-export { analyseTrained, compactChecked, CompactionError, inferenceSpeed, pruneSweep, type AnalyseOptions, type Analysis, type CompactionReport, type PruneResult, type PruneSpec } from './prune/prune.js';
+export {
+  modelBytes,
+  runTraining,
+  wasmTrainerConfig,
+  type EpochMetrics,
+  type TelemetryRecord,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainSummary,
+} from './train/loop.js';
+export {
+  analyseTrained,
+  compactChecked,
+  CompactionError,
+  inferenceSpeed,
+  pruneSweep,
+  type AnalyseOptions,
+  type Analysis,
+  type CompactionReport,
+  type PruneResult,
+  type PruneSpec,
+} from './prune/prune.js';
 export { canonical, TIMING_FIELDS } from './run/schema.js';
 export { serveTraining } from './worker/serve.js';
 export type { WorkerTrainOptions } from './worker/client.js';

@@ -55,10 +55,18 @@ export function massTrajectories(masses: ColumnTable, sample = 24): Spec {
   const rows = values(masses) as { step: number; layer: number; population: number; mass: number }[];
   const first = rows.filter((r) => r.step === rows[0]?.step);
   const stride = Math.max(1, Math.floor(first.length / sample));
-  const chosen = new Set(first.filter((_, i) => i % stride === 0).slice(0, sample).map((r) => `${r.layer}:${r.population}`));
+  const chosen = new Set(
+    first
+      .filter((_, i) => i % stride === 0)
+      .slice(0, sample)
+      .map((r) => `${r.layer}:${r.population}`),
+  );
   const bands: Record<string, number>[] = [];
   for (const step of [...new Set(rows.map((r) => r.step))]) {
-    const living = rows.filter((r) => r.step === step && r.mass > 0).map((r) => r.mass).sort((a, b) => a - b);
+    const living = rows
+      .filter((r) => r.step === step && r.mass > 0)
+      .map((r) => r.mass)
+      .sort((a, b) => a - b);
     if (living.length === 0) continue;
     const q = (p: number) => living[Math.min(living.length - 1, Math.floor(p * living.length))]!;
     bands.push({ step, q10: q(0.1), q25: q(0.25), q50: q(0.5), q75: q(0.75), q90: q(0.9) });
@@ -68,13 +76,30 @@ export function massTrajectories(masses: ColumnTable, sample = 24): Spec {
     width: 360,
     height: 220,
     layer: [
-      { data: { values: bands }, mark: { type: 'area', opacity: 0.2 }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'q10', type: 'quantitative', title: 'mass' }, y2: { field: 'q90' } } },
-      { data: { values: bands }, mark: { type: 'area', opacity: 0.3 }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'q25', type: 'quantitative' }, y2: { field: 'q75' } } },
-      { data: { values: bands }, mark: { type: 'line', color: 'black' }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'q50', type: 'quantitative' } } },
+      {
+        data: { values: bands },
+        mark: { type: 'area', opacity: 0.2 },
+        encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'q10', type: 'quantitative', title: 'mass' }, y2: { field: 'q90' } },
+      },
+      {
+        data: { values: bands },
+        mark: { type: 'area', opacity: 0.3 },
+        encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'q25', type: 'quantitative' }, y2: { field: 'q75' } },
+      },
+      {
+        data: { values: bands },
+        mark: { type: 'line', color: 'black' },
+        encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'q50', type: 'quantitative' } },
+      },
       {
         data: { values: lines },
         mark: { type: 'line', strokeWidth: 0.8, opacity: 0.7 },
-        encoding: { x: { field: 'step', type: 'quantitative', title: 'optimizer step' }, y: { field: 'mass', type: 'quantitative' }, detail: { field: 'population' }, color: { field: 'layer', type: 'nominal' } },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', title: 'optimizer step' },
+          y: { field: 'mass', type: 'quantitative' },
+          detail: { field: 'population' },
+          color: { field: 'layer', type: 'nominal' },
+        },
       },
     ],
   } as Spec;
@@ -84,14 +109,23 @@ export function massTrajectories(masses: ColumnTable, sample = 24): Spec {
 export function massHistograms(masses: ColumnTable, epochs: number[]): Spec {
   const rows = values(masses) as { step: number; epoch: number; mass: number }[];
   const steps = [...new Set(rows.map((r) => r.step))];
-  const picked = epochs.map((e) => steps.reduce((best, s) => (Math.abs(rows.find((r) => r.step === s)!.epoch - e) < Math.abs(rows.find((r) => r.step === best)!.epoch - e) ? s : best), steps[0]!));
+  const picked = epochs.map((e) =>
+    steps.reduce(
+      (best, s) => (Math.abs(rows.find((r) => r.step === s)!.epoch - e) < Math.abs(rows.find((r) => r.step === best)!.epoch - e) ? s : best),
+      steps[0]!,
+    ),
+  );
   const data = rows.filter((r) => picked.includes(r.step) && r.mass > 0).map((r) => ({ ...r, at: `epoch ${r.epoch.toFixed(1)}` }));
   return {
     width: 180,
     height: 140,
     data: { values: data },
     mark: 'bar',
-    encoding: { x: { field: 'mass', type: 'quantitative', bin: { maxbins: 30 } }, y: { aggregate: 'count', type: 'quantitative' }, column: { field: 'at', type: 'nominal', title: null } },
+    encoding: {
+      x: { field: 'mass', type: 'quantitative', bin: { maxbins: 30 } },
+      y: { aggregate: 'count', type: 'quantitative' },
+      column: { field: 'at', type: 'nominal', title: null },
+    },
   };
 }
 
@@ -116,7 +150,11 @@ export function accuracySparsity(points: ColumnTable, color = 'dynamic'): Spec {
           ...(values(points)[0] && 'how' in values(points)[0]! ? { shape: { field: 'how', type: 'nominal' } } : {}),
         },
       },
-      { data: { values: paper }, mark: { type: 'point', shape: 'diamond', size: 120, color: 'black' }, encoding: { x: { field: 'sparsity', type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' }, tooltip: { field: 'source' } } },
+      {
+        data: { values: paper },
+        mark: { type: 'point', shape: 'diamond', size: 120, color: 'black' },
+        encoding: { x: { field: 'sparsity', type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' }, tooltip: { field: 'source' } },
+      },
     ],
   } as Spec;
 }

@@ -32,7 +32,10 @@ async function runReport(dir: string, out: string): Promise<string> {
     await writeSvg(out, 'mass-trajectories.svg', massTrajectories(masses)),
     await writeSvg(out, 'mass-histograms.svg', massHistograms(masses, [0, Math.ceil(lastEpoch / 2), lastEpoch])),
   ];
-  const perEpoch: ColumnTable = extinctions.numRows() > 0 ? extinctions.derive({ epoch: 'd => op.ceil(d.epoch)' }).groupby('epoch', 'layer').count({ as: 'extinct' }).orderby('epoch', 'layer') : aq.table({});
+  const perEpoch: ColumnTable =
+    extinctions.numRows() > 0
+      ? extinctions.derive({ epoch: 'd => op.ceil(d.epoch)' }).groupby('epoch', 'layer').count({ as: 'extinct' }).orderby('epoch', 'layer')
+      : aq.table({});
   return [
     `# Run report: ${dir}`,
     '',
@@ -73,7 +76,10 @@ async function sweepReport(dir: string, out: string): Promise<string> {
       .filter((r) => existsSync(join(dir, r.key, 'telemetry.json')))
       .flatMap((r) => survivalCurve(readTelemetry(join(dir, r.key)), { variant: label(r.variant), seed: Number(r.variant.seed ?? 0) }).objects()),
   );
-  const meanSurvival = survival.numRows() > 0 ? survival.groupby('variant', 'layer', 'step').rollup({ fraction: 'd => op.mean(d.fraction)' }).orderby('variant', 'layer', 'step') : survival;
+  const meanSurvival =
+    survival.numRows() > 0
+      ? survival.groupby('variant', 'layer', 'step').rollup({ fraction: 'd => op.mean(d.fraction)' }).orderby('variant', 'layer', 'step')
+      : survival;
   const plots = [
     await writeSvg(out, 'accuracy-sparsity.svg', accuracySparsity(labelled, 'variant')),
     ...(meanSurvival.numRows() > 0 ? [await writeSvg(out, 'survival.svg', survivalPlot(meanSurvival, 'variant'))] : []),

@@ -11,7 +11,15 @@ export function metricsTable(history: readonly EpochMetrics[]): ColumnTable {
 export function survivalCurve(telemetry: readonly TelemetryRecord[], label: Record<string, string | number> = {}): ColumnTable {
   return aq.from(
     telemetry.flatMap((t) =>
-      t.alive.map((alive, layer) => ({ ...label, step: t.step, epoch: t.epoch, layer: layer + 1, alive, total: t.masses[layer]!.length, fraction: alive / t.masses[layer]!.length })),
+      t.alive.map((alive, layer) => ({
+        ...label,
+        step: t.step,
+        epoch: t.epoch,
+        layer: layer + 1,
+        alive,
+        total: t.masses[layer]!.length,
+        fraction: alive / t.masses[layer]!.length,
+      })),
     ),
   );
 }
@@ -21,25 +29,29 @@ export function extinctionTimeline(telemetry: readonly TelemetryRecord[]): Colum
   const rows: { layer: number; population: number; step: number; epoch: number }[] = [];
   const seen = new Set<string>();
   for (const t of telemetry) {
-    t.masses.forEach((masses, layer) =>
+    t.masses.forEach((masses, layer) => {
       masses.forEach((m, population) => {
         const key = `${layer}:${population}`;
         if (m === 0 && !seen.has(key)) {
           seen.add(key);
           rows.push({ layer: layer + 1, population, step: t.step, epoch: t.epoch });
         }
-      }),
-    );
+      });
+    });
   }
   // Named columns even when no population died (every dense run): arquero cannot order a table
   // without them.
-  return aq.table({ layer: rows.map((r) => r.layer), population: rows.map((r) => r.population), step: rows.map((r) => r.step), epoch: rows.map((r) => r.epoch) }).orderby('step', 'layer', 'population');
+  return aq
+    .table({ layer: rows.map((r) => r.layer), population: rows.map((r) => r.population), step: rows.map((r) => r.step), epoch: rows.map((r) => r.epoch) })
+    .orderby('step', 'layer', 'population');
 }
 
 /** Long table of masses over time: one row per (step, layer, population). */
 export function massTable(telemetry: readonly TelemetryRecord[]): ColumnTable {
   return aq.from(
-    telemetry.flatMap((t) => t.masses.flatMap((masses, layer) => Array.from(masses, (mass, population) => ({ step: t.step, epoch: t.epoch, layer: layer + 1, population, mass })))),
+    telemetry.flatMap((t) =>
+      t.masses.flatMap((masses, layer) => Array.from(masses, (mass, population) => ({ step: t.step, epoch: t.epoch, layer: layer + 1, population, mass }))),
+    ),
   );
 }
 
@@ -60,5 +72,8 @@ export function meanStd(table: ColumnTable, by: string[], values: string[]): Col
     rollups[`${v}Mean`] = `d => op.mean(d.${v})`;
     rollups[`${v}Std`] = `d => op.stdev(d.${v})`;
   }
-  return table.groupby(...by).rollup(rollups).orderby(...by);
+  return table
+    .groupby(...by)
+    .rollup(rollups)
+    .orderby(...by);
 }

@@ -9,8 +9,8 @@ export function registerCompact(program: Command): void {
     .description('build the physically smaller plain MLP (dead populations removed, masses folded in), check it and time it')
     .argument('<model>', 'a model file or a run directory with model.bin')
     .requiredOption('--out <file>', 'where to save the compact model')
-    .option('--dataset <name>', 'test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> (default: the run\'s own dataset, else mnist)')
-    .option('--test-limit <n>', 'use only the first n test images (default: the run\'s own limit)', positiveInteger('--test-limit'))
+    .option('--dataset <name>', "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> (default: the run's own dataset, else mnist)")
+    .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'))
     .option('--batch <n>', 'inference batch for the timing', positiveInteger('--batch'), 128)
     .option('--json', 'print the result as one JSON object')
     .addHelpText('after', '\nExamples:\n  $ evoprune compact runs/emergent --out emergent-compact.bin')
@@ -24,7 +24,14 @@ export function registerCompact(program: Command): void {
           const speedup = inferenceSpeed(compact, data.test, flags.batch) / inferenceSpeed(model, data.test, flags.batch);
           const accuracy = compact.evaluate(data.test.images, data.test.labels).accuracy;
           saveModel(compact, flags.out);
-          const result = { sizes: compact.sizes, parameters: compact.parameterCount, denseParameters: model.parameterCount, maxLogitDifference, speedup, accuracy };
+          const result = {
+            sizes: compact.sizes,
+            parameters: compact.parameterCount,
+            denseParameters: model.parameterCount,
+            maxLogitDifference,
+            speedup,
+            accuracy,
+          };
           process.stdout.write(
             flags.json
               ? JSON.stringify(result) + '\n'

@@ -69,8 +69,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // A closed pipe (`evoprune … | head`) is not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(EXIT.ok);
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
   throw error;
 });
 process.exitCode = await main(process.argv);

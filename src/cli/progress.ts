@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { type EpochMetrics, type TrainProgress } from '../index.js';
+import type { EpochMetrics, TrainProgress } from '../index.js';
 
 /**
  * Training progress on stderr: a live bar on a terminal, one line per epoch otherwise (logs, CI),

@@ -16,28 +16,55 @@ export function registerPrune(program: Command): void {
     .description('hard-prune a saved model to a target sparsity and evaluate it without retraining')
     .argument('<model>', 'a model file or a run directory with model.bin')
     .requiredOption('--fraction <f>', 'fraction of hidden populations to remove, e.g. 0.5 or 50%', fraction)
-    .addOption(new Option('--score <name>', 'what ranks populations (participation needs the training run: see reproduce)').choices(['mass', 'magnitude', 'random']).default('mass'))
-    .addOption(new Option('--scope <scope>', 'one ranking over all hidden layers, or the fraction of each layer').choices(['global', 'layer']).default('global'))
+    .addOption(
+      new Option('--score <name>', 'what ranks populations (participation needs the training run: see reproduce)')
+        .choices(['mass', 'magnitude', 'random'])
+        .default('mass'),
+    )
+    .addOption(
+      new Option('--scope <scope>', 'one ranking over all hidden layers, or the fraction of each layer').choices(['global', 'layer']).default('global'),
+    )
     .option('--seed <n>', 'seed of the random score', nonNegativeInteger('--seed'), 0)
-    .option('--dataset <name>', 'test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> (default: the run\'s own dataset, else mnist)')
-    .option('--test-limit <n>', 'use only the first n test images (default: the run\'s own limit)', positiveInteger('--test-limit'))
+    .option('--dataset <name>', "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> (default: the run's own dataset, else mnist)")
+    .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'))
     .option('--out <file>', 'save the pruned (masked) model')
     .option('--json', 'print the result as one JSON object')
-    .addHelpText('after', '\nExamples:\n  $ evoprune prune runs/dense --fraction 35% --score magnitude --scope layer\n  $ evoprune prune runs/emergent --fraction 0.5 --out pruned.bin')
-    .action((path: string, flags: { fraction: number; score: 'mass' | 'magnitude' | 'random'; scope: 'global' | 'layer'; seed: number; dataset?: string; testLimit?: number; out?: string; json?: boolean }) => {
-      const opened = openModel(path);
-      const { model } = opened;
-      let pruned: ReturnType<typeof model.pruned> | undefined;
-      try {
-        pruned = model.pruned(flags.score, flags.fraction, flags.scope, flags.seed);
-        const data = testSet(opened, flags, pruned);
-        const e = pruned.evaluate(data.test.images, data.test.labels);
-        if (flags.out) saveModel(pruned, flags.out);
-        const result = { fraction: flags.fraction, score: flags.score, scope: flags.scope, alive: pruned.alive(), accuracy: e.accuracy, loss: e.loss };
-        process.stdout.write(flags.json ? JSON.stringify(result) + '\n' : `pruned ${percent(flags.fraction)} by ${flags.score} (${flags.scope}): accuracy ${percent(e.accuracy)} · alive ${result.alive.join('+')}\n`);
-      } finally {
-        model.free();
-        pruned?.free();
-      }
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ evoprune prune runs/dense --fraction 35% --score magnitude --scope layer\n  $ evoprune prune runs/emergent --fraction 0.5 --out pruned.bin',
+    )
+    .action(
+      (
+        path: string,
+        flags: {
+          fraction: number;
+          score: 'mass' | 'magnitude' | 'random';
+          scope: 'global' | 'layer';
+          seed: number;
+          dataset?: string;
+          testLimit?: number;
+          out?: string;
+          json?: boolean;
+        },
+      ) => {
+        const opened = openModel(path);
+        const { model } = opened;
+        let pruned: ReturnType<typeof model.pruned> | undefined;
+        try {
+          pruned = model.pruned(flags.score, flags.fraction, flags.scope, flags.seed);
+          const data = testSet(opened, flags, pruned);
+          const e = pruned.evaluate(data.test.images, data.test.labels);
+          if (flags.out) saveModel(pruned, flags.out);
+          const result = { fraction: flags.fraction, score: flags.score, scope: flags.scope, alive: pruned.alive(), accuracy: e.accuracy, loss: e.loss };
+          process.stdout.write(
+            flags.json
+              ? JSON.stringify(result) + '\n'
+              : `pruned ${percent(flags.fraction)} by ${flags.score} (${flags.scope}): accuracy ${percent(e.accuracy)} · alive ${result.alive.join('+')}\n`,
+          );
+        } finally {
+          model.free();
+          pruned?.free();
+        }
+      },
+    );
 }

@@ -39,19 +39,23 @@ Examples:
       }
       let last = 0;
       const result = await withInterrupt((signal) =>
-        runSweep(spec, {
-          out,
-          parallel: flags.parallel,
-          fresh: flags.fresh,
-          signal,
-          onStatus: (s) => {
-            if (flags.quiet) return;
-            const now = Date.now();
-            if (now - last < 1000 && s.running.size > 0) return;
-            last = now;
-            process.stderr.write(statusLine(s) + '\n');
+        runSweep(
+          spec,
+          {
+            out,
+            parallel: flags.parallel,
+            fresh: flags.fresh,
+            signal,
+            onStatus: (s) => {
+              if (flags.quiet) return;
+              const now = Date.now();
+              if (now - last < 1000 && s.running.size > 0) return;
+              last = now;
+              process.stderr.write(statusLine(s) + '\n');
+            },
           },
-        }, plan),
+          plan,
+        ),
       );
       for (const f of result.failures) process.stderr.write(`run ${f.key} (${f.origin}) failed: ${f.message}\n`);
       if (process.exitCode === undefined && result.outcomes.length + result.failures.length < result.runs.length) {

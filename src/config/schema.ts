@@ -81,7 +81,8 @@ function allowedKeys(schema: z.ZodType | undefined, path: PropertyKey[]): string
   for (const key of path) {
     const shape = (at as { shape?: Record<string, unknown> } | undefined)?.shape;
     at = shape?.[key as string];
-    while (at && typeof at === 'object' && 'unwrap' in at && typeof (at as { unwrap: unknown }).unwrap === 'function' && !('shape' in at)) at = (at as { unwrap: () => unknown }).unwrap();
+    while (at && typeof at === 'object' && 'unwrap' in at && typeof (at as { unwrap: unknown }).unwrap === 'function' && !('shape' in at))
+      at = (at as { unwrap: () => unknown }).unwrap();
   }
   const shape = (at as { shape?: Record<string, unknown> } | undefined)?.shape;
   return shape ? Object.keys(shape) : [];
@@ -108,7 +109,9 @@ export function describeIssues(error: z.ZodError, input: unknown, schema?: z.Zod
         case 'too_big':
           return `${field}: ${value} is too big (must be ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)})`;
         case 'invalid_type': {
-          const expected = { int: 'an integer', record: 'an object (field: value)', object: 'an object', array: 'an array' }[issue.expected as string] ?? `a ${issue.expected}`;
+          const expected =
+            { int: 'an integer', record: 'an object (field: value)', object: 'an object', array: 'an array' }[issue.expected as string] ??
+            `a ${issue.expected}`;
           return `${field}: ${value ?? 'missing'} is not ${expected}`;
         }
         default:

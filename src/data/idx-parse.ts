@@ -11,7 +11,7 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-const TYPE_NAMES: Record<number, string> = { 0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'short', 0x0c: 'int', 0x0d: 'float', 0x0e: 'double' };
+const TYPE_NAMES: Record<number, string> = { 8: 'unsigned byte', 9: 'signed byte', 11: 'short', 12: 'int', 13: 'float', 14: 'double' };
 
 /**
  * Parses an IDX file (http://yann.lecun.com/exdb/mnist/ format): two zero bytes, a type byte,
@@ -55,7 +55,7 @@ export function encodeIdx(dims: readonly number[], data: ArrayLike<number>): Uin
   bytes[2] = 0x08;
   bytes[3] = dims.length;
   const view = new DataView(bytes.buffer);
-  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  for (const [i, d] of dims.entries()) view.setUint32(4 + 4 * i, d, false);
   bytes.set(data, header);
   return bytes;
 }

@@ -156,7 +156,8 @@ function fromFolder(spec: string, folder: string, options: LoadOptions, fixedCla
   if (fixedClasses !== undefined && options.classes !== undefined && options.classes !== fixedClasses) {
     throw new ConfigError(`classes: dataset ${spec} has ${fixedClasses} classes, not ${options.classes}`);
   }
-  const { classes, why } = fixedClasses !== undefined ? { classes: fixedClasses, why: `${spec} defines ${fixedClasses}` } : idxClasses(spec, folder, train, options.classes);
+  const { classes, why } =
+    fixedClasses !== undefined ? { classes: fixedClasses, why: `${spec} defines ${fixedClasses}` } : idxClasses(spec, folder, train, options.classes);
   checkLabels(spec, train, classes, why);
   checkLabels(spec, test, classes, why);
   const strip = ({ labelsFile: _f, labelsOffset: _o, ...set }: Split): ImageSet => set;
@@ -172,9 +173,7 @@ export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
   if (spec === 'mnist') return fromFolder(spec, mnistFolder(), options, TEN_CLASSES, MNIST_MD5);
   if (spec === 'fashion-mnist') {
     if (!existsSync(DEBIAN_FASHION_MNIST)) {
-      throw new DataError(
-        `dataset fashion-mnist: ${DEBIAN_FASHION_MNIST} not found; install Debian's dataset-fashion-mnist or use fashion-mnist:<folder>`,
-      );
+      throw new DataError(`dataset fashion-mnist: ${DEBIAN_FASHION_MNIST} not found; install Debian's dataset-fashion-mnist or use fashion-mnist:<folder>`);
     }
     return fromFolder(spec, DEBIAN_FASHION_MNIST, options, TEN_CLASSES);
   }
@@ -184,6 +183,11 @@ export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
 }
 
 /** The dataset a run configuration names, with its limits and classes. */
-export function loadRunDataset(config: { dataset: string; trainLimit?: number | undefined; testLimit?: number | undefined; classes?: number | undefined }): Dataset {
+export function loadRunDataset(config: {
+  dataset: string;
+  trainLimit?: number | undefined;
+  testLimit?: number | undefined;
+  classes?: number | undefined;
+}): Dataset {
   return loadDataset(config.dataset, { trainLimit: config.trainLimit, testLimit: config.testLimit, classes: config.classes });
 }

@@ -119,15 +119,7 @@ export class Engine {
   }
 
   /** Convenience with explicit copies: returns op(A)·op(B) (+ `c` when given) as a new array. */
-  matmul(
-    op: GemmOp,
-    m: number,
-    n: number,
-    k: number,
-    a: ArrayLike<number>,
-    b: ArrayLike<number>,
-    c?: ArrayLike<number>,
-  ): Float32Array {
+  matmul(op: GemmOp, m: number, n: number, k: number, a: ArrayLike<number>, b: ArrayLike<number>, c?: ArrayLike<number>): Float32Array {
     checkGemm(op, m, n, k, a.length, b.length, c?.length ?? m * n);
     return this.withArrays([a, b, c ?? m * n], (wa, wb, wc) => {
       this.gemm(op, m, n, k, wa!, wb!, wc!, c !== undefined);
@@ -172,12 +164,7 @@ export class Engine {
   }
 
   /** Mean softmax cross-entropy of rows×classes logits, and the gradient of that mean. */
-  softmaxCrossEntropy(
-    rows: number,
-    classes: number,
-    logits: ArrayLike<number>,
-    labels: Uint8Array,
-  ): { loss: number; grad: Float32Array } {
+  softmaxCrossEntropy(rows: number, classes: number, logits: ArrayLike<number>, labels: Uint8Array): { loss: number; grad: Float32Array } {
     checkDims('softmaxCrossEntropy', { rows, classes });
     checkLength('softmaxCrossEntropy', 'logits', logits.length, rows * classes, `${rows}×${classes}`);
     checkLength('softmaxCrossEntropy', 'labels', labels.length, rows, `${rows}`);

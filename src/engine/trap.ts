@@ -24,7 +24,9 @@ function call<T>(bindings: object, what: string, body: () => T): T {
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) {
       poisoned.add(bindings);
-      throw new EngineTrapError(`${what}: the kernels trapped (${error.message}); this engine was dropped and the next trainer or model gets a new one`, { cause: error });
+      throw new EngineTrapError(`${what}: the kernels trapped (${error.message}); this engine was dropped and the next trainer or model gets a new one`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -39,7 +41,12 @@ function guardHandle<T extends object>(bindings: object, handle: T, name: string
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (typeof value !== 'function' || prop === 'constructor') return value;
       const what = `${name}.${String(prop)}`;
-      return (...args: unknown[]) => wrap(bindings, call(bindings, what, () => (value as (...a: unknown[]) => unknown).apply(target, args)), what);
+      return (...args: unknown[]) =>
+        wrap(
+          bindings,
+          call(bindings, what, () => (value as (...a: unknown[]) => unknown).apply(target, args)),
+          what,
+        );
     },
   });
 }
@@ -59,14 +66,30 @@ export function guardBindings<T extends object>(bindings: T): T {
       if (typeof value !== 'function') return value;
       const what = String(prop);
       const isClass = /^[A-Z]/.test(what);
-      if (!isClass) return (...args: unknown[]) => wrap(target, call(target, what, () => (value as (...a: unknown[]) => unknown)(...args)), what);
+      if (!isClass)
+        return (...args: unknown[]) =>
+          wrap(
+            target,
+            call(target, what, () => (value as (...a: unknown[]) => unknown)(...args)),
+            what,
+          );
       return new Proxy(value, {
-        construct: (Class, args) => wrap(target, call(target, `new ${what}`, () => Reflect.construct(Class, args)), what) as object,
+        construct: (Class, args) =>
+          wrap(
+            target,
+            call(target, `new ${what}`, () => Reflect.construct(Class, args)),
+            what,
+          ) as object,
         get: (Class, key, r) => {
           const member = Reflect.get(Class, key, r) as unknown;
           if (typeof member !== 'function' || key === 'prototype') return member;
           const label = `${what}.${String(key)}`;
-          return (...args: unknown[]) => wrap(target, call(target, label, () => (member as (...a: unknown[]) => unknown).apply(Class, args)), label);
+          return (...args: unknown[]) =>
+            wrap(
+              target,
+              call(target, label, () => (member as (...a: unknown[]) => unknown).apply(Class, args)),
+              label,
+            );
         },
       });
     },

@@ -4,7 +4,7 @@ import { bestSecondsPerCall } from '../util/timing.js';
 import type { ScoreName } from '../config/dynamics.js';
 import type { ImageSet } from '../data/types.js';
 import { kernelErrorKind } from '../engine/errors.js';
-import { WasmModel } from '../engine/model.js';
+import type { WasmModel } from '../engine/model.js';
 import type { WasmTrainer } from '../engine/trainer.js';
 
 export type PruneScope = 'global' | 'layer';

@@ -50,11 +50,20 @@ export function readRunSummary(dir: string): RunSummaryFile {
 /** pruning.json of a run folder (refused prunings have NaN accuracy, as in memory). */
 export function readPruning(dir: string): PruneResult[] {
   const { text, file } = read(dir, 'pruning.json');
-  return parseRunFile(pruningSchema, text, file).map((p) => ({ ...p, score: p.score as PruneResult['score'], accuracy: p.accuracy ?? Number.NaN, loss: p.loss ?? Number.NaN }));
+  return parseRunFile(pruningSchema, text, file).map((p) => ({
+    ...p,
+    score: p.score as PruneResult['score'],
+    accuracy: p.accuracy ?? Number.NaN,
+    loss: p.loss ?? Number.NaN,
+  }));
 }
 
 /** telemetry.json of a run folder, with typed arrays as in memory. */
 export function readTelemetry(dir: string): TelemetryRecord[] {
   const { text, file } = read(dir, 'telemetry.json');
-  return parseRunFile(telemetrySchema, text, file).map((t) => ({ ...t, masses: t.masses.map((m) => Float32Array.from(m)), fitness: t.fitness.map((f) => Float32Array.from(f)) }));
+  return parseRunFile(telemetrySchema, text, file).map((t) => ({
+    ...t,
+    masses: t.masses.map((m) => Float32Array.from(m)),
+    fitness: t.fitness.map((f) => Float32Array.from(f)),
+  }));
 }

@@ -22,7 +22,14 @@ export function isDone(dir: string): boolean {
 
 export function readOutcome(dir: string, run: PlannedRun): RunOutcome {
   const summary = readRunSummary(dir);
-  return { key: run.key, variant: run.variant, testAccuracy: summary.testAccuracy, sparsity: summary.sparsity, stateHash: summary.stateHash, pruning: readPruning(dir) };
+  return {
+    key: run.key,
+    variant: run.variant,
+    testAccuracy: summary.testAccuracy,
+    sparsity: summary.sparsity,
+    stateHash: summary.stateHash,
+    pruning: readPruning(dir),
+  };
 }
 
 /** Trains one planned run of a sweep into `dir` through the run service, hard-pruned by mass at `fractions`. */

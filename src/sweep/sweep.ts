@@ -67,7 +67,12 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions, plan: Swe
 async function runPlanned(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, options: SweepOptions): Promise<SweepResult> {
   const { runs } = plan;
   const dirOf = (run: PlannedRun) => join(options.out, run.key);
-  const file = sweepFileSchema.parse({ spec, varied: plan.varied, runs: runs.map((r) => ({ key: r.key, overrides: r.overrides, variant: r.variant, origin: r.origin })), duplicates: plan.duplicates });
+  const file = sweepFileSchema.parse({
+    spec,
+    varied: plan.varied,
+    runs: runs.map((r) => ({ key: r.key, overrides: r.overrides, variant: r.variant, origin: r.origin })),
+    duplicates: plan.duplicates,
+  });
   folder.write('sweep.json', JSON.stringify(file, null, 2) + '\n');
   const outcomes: RunOutcome[] = [];
   const failures: SweepResult['failures'] = [];

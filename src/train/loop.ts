@@ -154,8 +154,7 @@ function record(trainer: WasmTrainer, layers: number): TelemetryRecord {
 }
 
 /** Lets progress render and signals arrive between chunks (setImmediate in Node, else a task). */
-const yieldToEventLoop = () =>
-  new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+const yieldToEventLoop = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /**
  * Trains a population-scaled MLP on a loaded dataset with a resolved configuration. The whole

@@ -35,11 +35,7 @@ function fromWorker(message: Extract<FromWorker, { type: 'error' }>): Error {
  * Trains in a Web Worker and resolves with the same summary `train` gives; the worker is
  * terminated afterwards (a worker passed in `options.worker` too).
  */
-export function trainInWorkerWith(
-  makeWorker: () => Worker,
-  config: TrainConfigInput | TrainConfig,
-  options: WorkerTrainOptions,
-): Promise<TrainSummary> {
+export function trainInWorkerWith(makeWorker: () => Worker, config: TrainConfigInput | TrainConfig, options: WorkerTrainOptions): Promise<TrainSummary> {
   // Resolved here: a bad configuration fails before a worker starts.
   const resolved = resolveTrainConfig(config);
   const worker = options.worker ?? makeWorker();

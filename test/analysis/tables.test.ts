@@ -12,13 +12,31 @@ const record = (step: number, masses: number[][]): TelemetryRecord => ({
   fitness: masses.map((m) => new Float32Array(m.length)),
 });
 
-const telemetry = [record(0, [[1, 1, 1, 1], [1, 1]]), record(10, [[2, 0, 1, 1], [1, 1]]), record(20, [[3, 0, 0, 1], [0, 2]])];
+const telemetry = [
+  record(0, [
+    [1, 1, 1, 1],
+    [1, 1],
+  ]),
+  record(10, [
+    [2, 0, 1, 1],
+    [1, 1],
+  ]),
+  record(20, [
+    [3, 0, 0, 1],
+    [0, 2],
+  ]),
+];
 
 describe('analysis tables', () => {
   it('survival curve: fraction alive per layer and step', () => {
     const rows = survivalCurve(telemetry).objects() as { step: number; layer: number; fraction: number }[];
     expect(rows.map((r) => [r.step, r.layer, r.fraction])).toEqual([
-      [0, 1, 1], [0, 2, 1], [10, 1, 0.75], [10, 2, 1], [20, 1, 0.5], [20, 2, 0.5],
+      [0, 1, 1],
+      [0, 2, 1],
+      [10, 1, 0.75],
+      [10, 2, 1],
+      [20, 1, 0.5],
+      [20, 2, 0.5],
     ]);
   });
 
@@ -61,7 +79,14 @@ describe('plots (vega-lite rendered to SVG in Node)', () => {
     const survival = await renderSvg(survivalPlot(survivalCurve(telemetry)));
     expect(parse(survival).ok).toBe(true);
     expect(survival).toContain('class="mark-line role-mark');
-    const curves = await renderSvg(trainingCurves(aq.from([{ epoch: 1, testAccuracy: 0.9, trainLoss: 0.5 }, { epoch: 2, testAccuracy: 0.95, trainLoss: 0.3 }])));
+    const curves = await renderSvg(
+      trainingCurves(
+        aq.from([
+          { epoch: 1, testAccuracy: 0.9, trainLoss: 0.5 },
+          { epoch: 2, testAccuracy: 0.95, trainLoss: 0.3 },
+        ]),
+      ),
+    );
     expect(curves).toContain('mark-line');
     const scatter = await renderSvg(accuracySparsity(aq.from([{ dynamic: 'x', sparsity: 0.5, accuracy: 0.97 }])));
     expect(scatter).toContain('mark-symbol');

@@ -12,10 +12,31 @@ describe('run directories and the model commands', () => {
   const run = join(runs, 'evolving');
 
   it('train --out writes the run; a second run there needs --force', () => {
-    const args = ['train', '--dataset', dataset, '--hidden', '12,8', '--epochs', '3', '--batch', '10', '--lr', '0.1', '--dynamic', 'exponential', '--eta', '0.3', '--no-anneal', '--out', run, '--quiet'];
+    const args = [
+      'train',
+      '--dataset',
+      dataset,
+      '--hidden',
+      '12,8',
+      '--epochs',
+      '3',
+      '--batch',
+      '10',
+      '--lr',
+      '0.1',
+      '--dynamic',
+      'exponential',
+      '--eta',
+      '0.3',
+      '--no-anneal',
+      '--out',
+      run,
+      '--quiet',
+    ];
     const r = cli(args);
     expect(r.code, r.stderr).toBe(0);
-    for (const file of ['config.json', 'metrics.csv', 'telemetry.json', 'summary.json', 'model.bin', 'report.md', 'survival.svg']) expect(existsSync(join(run, file)), file).toBe(true);
+    for (const file of ['config.json', 'metrics.csv', 'telemetry.json', 'summary.json', 'model.bin', 'report.md', 'survival.svg'])
+      expect(existsSync(join(run, file)), file).toBe(true);
     const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
     expect(summary.stateHash).toMatch(/^[0-9a-f]{64}$/);
     expect(readFileSync(join(run, 'metrics.csv'), 'utf8').split('\n')[0]).toContain('testAccuracy');
@@ -80,7 +101,16 @@ describe('every command', () => {
     const data = tempDir();
     writeIdxDataset(data, 40, 4, 3);
     const grid = join(tempDir(), 'grid.json');
-    writeFileSync(grid, JSON.stringify({ name: 'smoke', base: { dataset: `idx:${data}`, hidden: [6], epochs: 1, batch: 10 }, grid: { dynamic: ['none', 'exponential'] }, seeds: [0], prune: [0.5] }));
+    writeFileSync(
+      grid,
+      JSON.stringify({
+        name: 'smoke',
+        base: { dataset: `idx:${data}`, hidden: [6], epochs: 1, batch: 10 },
+        grid: { dynamic: ['none', 'exponential'] },
+        seeds: [0],
+        prune: [0.5],
+      }),
+    );
     const out = tempDir();
     const r = cli(['sweep', grid, '--out', out, '--parallel', '2', '--json', '--quiet']);
     expect(r.code, r.stderr).toBe(0);

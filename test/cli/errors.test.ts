@@ -39,7 +39,9 @@ describe('exit codes and messages', () => {
   it('configuration sizes that wasm32 cannot hold are usage errors naming the field and the memory', () => {
     const hidden = cli(['train', '--hidden', '65536,65536', '--train-limit', '100', '--test-limit', '10']);
     expect(hidden.code).toBe(2);
-    expect(hidden.stderr).toMatch(/hidden: layer sizes \[784, 65536, 65536, 10\] with batch 128 need [\d.]+ GiB of wasm memory; a trainer may use at most 2 GiB/);
+    expect(hidden.stderr).toMatch(
+      /hidden: layer sizes \[784, 65536, 65536, 10\] with batch 128 need [\d.]+ GiB of wasm memory; a trainer may use at most 2 GiB/,
+    );
     const wide = cli(['train', '--hidden', '100000,100000', '--train-limit', '100', '--test-limit', '10']);
     expect(wide.code).toBe(2);
     expect(wide.stderr).toContain('hidden: layer sizes [784, 100000, 100000, 10]');

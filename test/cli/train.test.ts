@@ -8,7 +8,21 @@ import { tempDir, writeIdxDataset } from '../helpers/idx.js';
 describe('evoprune reproduce', () => {
   it('trains the chosen dynamics and writes the table as CSV, JSON, Markdown and Arrow', () => {
     const out = tempDir();
-    const r = cli(['reproduce', '--dynamics', 'none,replicator', '--epochs', '1', '--train-limit', '600', '--test-limit', '200', '--out', out, '--json', '--quiet']);
+    const r = cli([
+      'reproduce',
+      '--dynamics',
+      'none,replicator',
+      '--epochs',
+      '1',
+      '--train-limit',
+      '600',
+      '--test-limit',
+      '200',
+      '--out',
+      out,
+      '--json',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const rows = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>[];
     // none: mass + 3 baselines; replicator: mass; emergent-70: mass.

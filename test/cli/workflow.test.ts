@@ -21,7 +21,24 @@ describe.each(Object.entries(variants))('a %s run through the README workflow', 
   const run = join(runs, kind);
 
   it('train --out, then report', () => {
-    const trained = cli(['train', '--dataset', dataset, '--hidden', '12,8', '--epochs', '3', '--batch', '10', '--lr', '0.1', ...flags, '--out', run, '--quiet', '--json']);
+    const trained = cli([
+      'train',
+      '--dataset',
+      dataset,
+      '--hidden',
+      '12,8',
+      '--epochs',
+      '3',
+      '--batch',
+      '10',
+      '--lr',
+      '0.1',
+      ...flags,
+      '--out',
+      run,
+      '--quiet',
+      '--json',
+    ]);
     expect(trained.code, trained.stderr).toBe(0);
     const summary = JSON.parse(trained.stdout.trim().split('\n').pop()!);
     if (kind === 'dense') expect(summary.sparsity).toBe(0);

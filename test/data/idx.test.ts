@@ -103,7 +103,13 @@ describe('dataset registry', () => {
     // The test labels must fit the classes the training labels define.
     const clean = tempDir();
     writeIdxDataset(clean, 30, 4, 3);
-    writeFileSync(join(clean, 't10k-labels-idx1-ubyte'), idxBytes([15], Uint8Array.from({ length: 15 }, (_, i) => (i === 2 ? 3 : i % 3))));
+    writeFileSync(
+      join(clean, 't10k-labels-idx1-ubyte'),
+      idxBytes(
+        [15],
+        Uint8Array.from({ length: 15 }, (_, i) => (i === 2 ? 3 : i % 3)),
+      ),
+    );
     expect(() => loadDataset(`idx:${clean}`)).toThrow('label 3 at byte offset 10 (example 2) is outside the 3 classes');
   });
 

@@ -5,7 +5,11 @@ import { nodeEngine, WasmTrainer } from '../../src/index.js';
 
 // The same file pins the native result in crates/kernels/tests/golden.rs.
 const golden = JSON.parse(readFileSync(new URL('../golden/gemm.json', import.meta.url), 'utf8')) as {
-  seed: number; m: number; n: number; k: number; sha256: string;
+  seed: number;
+  m: number;
+  n: number;
+  k: number;
+  sha256: string;
 };
 
 describe('golden product', () => {
@@ -24,7 +28,12 @@ describe('golden product', () => {
 });
 
 const goldenTrain = JSON.parse(readFileSync(new URL('../golden/train.json', import.meta.url), 'utf8')) as {
-  rows: number; sizes: number[]; seed: number; batch: number; epochs: number; stateHash: string;
+  rows: number;
+  sizes: number[];
+  seed: number;
+  batch: number;
+  epochs: number;
+  stateHash: string;
 };
 
 describe('golden training run', () => {

@@ -36,7 +36,16 @@ function reference(op: GemmOp, m: number, n: number, k: number, a: Float32Array,
 }
 
 const sizes: [number, number, number][] = [
-  [0, 0, 0], [0, 3, 2], [2, 0, 3], [3, 2, 0], [1, 1, 1], [3, 5, 7], [4, 16, 9], [5, 17, 33], [13, 37, 21], [67, 71, 130],
+  [0, 0, 0],
+  [0, 3, 2],
+  [2, 0, 3],
+  [3, 2, 0],
+  [1, 1, 1],
+  [3, 5, 7],
+  [4, 16, 9],
+  [5, 17, 33],
+  [13, 37, 21],
+  [67, 71, 130],
 ];
 
 describe('gemm through the wasm facade', () => {
@@ -71,12 +80,8 @@ describe('gemm through the wasm facade', () => {
   });
 
   it('names the operand and shape on a size mismatch, before calling wasm', () => {
-    expect(() => engine.matmul('nn', 2, 3, 4, new Float32Array(7), new Float32Array(12))).toThrow(
-      'gemm(nn): A has 7 elements, expected 8 (2×4)',
-    );
-    expect(() => engine.matmul('nt', 2, 3, 4, new Float32Array(8), new Float32Array(11))).toThrow(
-      'gemm(nt): B has 11 elements, expected 12 (3×4)',
-    );
+    expect(() => engine.matmul('nn', 2, 3, 4, new Float32Array(7), new Float32Array(12))).toThrow('gemm(nn): A has 7 elements, expected 8 (2×4)');
+    expect(() => engine.matmul('nt', 2, 3, 4, new Float32Array(8), new Float32Array(11))).toThrow('gemm(nt): B has 11 elements, expected 12 (3×4)');
     expect(() => engine.matmul('xx' as GemmOp, 1, 1, 1, [1], [1])).toThrow('op "xx" is not one of nn, tn, nt');
     expect(() => engine.matmul('nn', -1, 1, 1, [], [1])).toThrow('m must be a non-negative integer, got -1');
   });

@@ -16,7 +16,16 @@ interface Params {
 
 /** One wasm evolution step of one layer. */
 function step(p: Params, masses: number[], grads: number[], smoothed = masses.map(() => 0)) {
-  const config = JSON.stringify({ fitness: p.fitness ?? 'gradient', dynamic: p.dynamic, eta: p.eta, mu: p.mu ?? 0, rho: p.rho ?? 0.9, epsilon: p.epsilon ?? 1e-3, interval: 1, warmup: 0 });
+  const config = JSON.stringify({
+    fitness: p.fitness ?? 'gradient',
+    dynamic: p.dynamic,
+    eta: p.eta,
+    mu: p.mu ?? 0,
+    rho: p.rho ?? 0.9,
+    epsilon: p.epsilon ?? 1e-3,
+    interval: 1,
+    warmup: 0,
+  });
   const out = wasm.evolution_step(config, 1, Float32Array.from(masses), Float32Array.from(grads), Float32Array.from(smoothed));
   const n = masses.length;
   return { masses: Array.from(out.subarray(0, n)), smoothed: Array.from(out.subarray(n, 2 * n)), standardised: Array.from(out.subarray(2 * n)) };
@@ -42,11 +51,16 @@ function reference(p: Params, masses: number[], grads: number[], smoothed = mass
     if (!alive[i]) return 0;
     const f = Ft[i]!;
     switch (p.dynamic) {
-      case 'replicator': return Math.max(0, mi + eta * mi * (f - Fbar));
-      case 'exponential': return mi * Math.exp(eta * f);
-      case 'mutator': return Math.max(0, mi + eta * (mi * (f - Fbar) + mu * (mbar - mi)));
-      case 'logistic': return Math.min(1, Math.max(0, mi + eta * mi * (1 - mi) * (f - Fbar)));
-      default: throw new Error(p.dynamic);
+      case 'replicator':
+        return Math.max(0, mi + eta * mi * (f - Fbar));
+      case 'exponential':
+        return mi * Math.exp(eta * f);
+      case 'mutator':
+        return Math.max(0, mi + eta * (mi * (f - Fbar) + mu * (mbar - mi)));
+      case 'logistic':
+        return Math.min(1, Math.max(0, mi + eta * mi * (1 - mi) * (f - Fbar)));
+      default:
+        throw new Error(p.dynamic);
     }
   });
   m = m.map((x) => (x < eps ? 0 : x));
@@ -60,7 +74,7 @@ function reference(p: Params, masses: number[], grads: number[], smoothed = mass
 
 function expectClose(got: number[], want: number[], tolerance = 2e-5) {
   expect(got).toHaveLength(want.length);
-  got.forEach((g, i) => expect(Math.abs(g - want[i]!), `[${i}] ${g} vs ${want[i]}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(want[i]!))));
+  for (const [i, g] of got.entries()) expect(Math.abs(g - want[i]!), `[${i}] ${g} vs ${want[i]}`).toBeLessThanOrEqual(tolerance * (1 + Math.abs(want[i]!)));
 }
 
 describe('selection dynamics against the DESIGN.md formulas in f64', () => {

@@ -13,9 +13,11 @@ export function tempDir(prefix = 'evoprune-test-'): string {
 
 /** A small IDX dataset folder: `rows` images of `side×side`, labels cycling over `classes`. */
 export function writeIdxDataset(folder: string, rows: number, side = 4, classes = 3, gzip = false): void {
-  const write = (name: string, bytes: Uint8Array) =>
-    writeFileSync(join(folder, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
-  for (const [prefix, n] of [['train', rows], ['t10k', Math.max(1, Math.floor(rows / 2))]] as const) {
+  const write = (name: string, bytes: Uint8Array) => writeFileSync(join(folder, gzip ? `${name}.gz` : name), gzip ? gzipSync(bytes) : bytes);
+  for (const [prefix, n] of [
+    ['train', rows],
+    ['t10k', Math.max(1, Math.floor(rows / 2))],
+  ] as const) {
     const labels = Uint8Array.from({ length: n }, (_, i) => i % classes);
     const images = new Uint8Array(n * side * side);
     for (let i = 0; i < n; i++) {

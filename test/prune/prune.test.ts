@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compactChecked, inferenceSpeed, loadDataset, loadModel, nodeEngine, pruneSweep, saveModel, train, WasmModel, type WasmTrainer } from '../../src/index.js';
+import {
+  compactChecked,
+  inferenceSpeed,
+  loadDataset,
+  loadModel,
+  nodeEngine,
+  pruneSweep,
+  saveModel,
+  train,
+  WasmModel,
+  type WasmTrainer,
+} from '../../src/index.js';
 import { tempDir } from '../helpers/idx.js';
 
 const mnist = loadDataset('mnist', { trainLimit: 3000, testLimit: 500 });
@@ -20,7 +31,9 @@ describe('hard pruning and compaction', () => {
       const full = trainer.model();
       const none = trainer.pruned('mass', 0);
       expect(Array.from(none.logits(mnist.test.images, mnist.test.rows))).toEqual(Array.from(full.logits(mnist.test.images, mnist.test.rows)));
-      expect(() => trainer.pruned('mass', 1)).toThrow('cannot prune 100% of populations: the fraction must be in [0, 1) so that every layer keeps at least one');
+      expect(() => trainer.pruned('mass', 1)).toThrow(
+        'cannot prune 100% of populations: the fraction must be in [0, 1) so that every layer keeps at least one',
+      );
       expect(() => trainer.pruned('masss', 0.1)).toThrow('pruning score "masss" is not one of mass, magnitude, random, participation');
       const results = pruneSweep(trainer, mnist.test, { scores: ['mass', 'magnitude', 'random', 'participation'], fractions: [0, 0.5] });
       expect(results).toHaveLength(8);
@@ -46,7 +59,9 @@ describe('hard pruning and compaction', () => {
       const again = WasmModel.fromBytes(nodeEngine().wasm, compact.toBytes());
       const first20 = mnist.test.images.subarray(0, 20 * 784);
       expect(Array.from(again.logits(first20, 20))).toEqual(Array.from(compact.logits(first20, 20)));
-      expect(() => WasmModel.fromBytes(nodeEngine().wasm, compact.toBytes().subarray(0, 50))).toThrow(/model file holds \d+ bytes after its header but layer sizes .* need \d+/);
+      expect(() => WasmModel.fromBytes(nodeEngine().wasm, compact.toBytes().subarray(0, 50))).toThrow(
+        /model file holds \d+ bytes after its header but layer sizes .* need \d+/,
+      );
       const file = join(tempDir(), 'compact.model');
       saveModel(compact, file);
       const loaded = loadModel(file);

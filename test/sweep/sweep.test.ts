@@ -14,7 +14,14 @@ function specFile(extra: Record<string, unknown> = {}) {
   const file = join(tempDir(), 'grid.json');
   writeFileSync(
     file,
-    JSON.stringify({ name: 'tiny', base: { dataset: `idx:${data}`, hidden: [8], epochs: 2, batch: 10, lr: 0.1 }, grid: { dynamic: ['none', 'replicator'] }, seeds: [0, 1], prune: [0.25], ...extra }),
+    JSON.stringify({
+      name: 'tiny',
+      base: { dataset: `idx:${data}`, hidden: [8], epochs: 2, batch: 10, lr: 0.1 },
+      grid: { dynamic: ['none', 'replicator'] },
+      seeds: [0, 1],
+      prune: [0.25],
+      ...extra,
+    }),
   );
   return file;
 }
@@ -23,7 +30,10 @@ describe('sweeps', () => {
   it('plans the cartesian product × seeds, keyed by the hash of the resolved config', () => {
     const { runs } = planSweep(readSweepSpec(specFile()));
     expect(runs.map((r) => r.overrides)).toEqual([
-      { dynamic: 'none', seed: 0 }, { dynamic: 'none', seed: 1 }, { dynamic: 'replicator', seed: 0 }, { dynamic: 'replicator', seed: 1 },
+      { dynamic: 'none', seed: 0 },
+      { dynamic: 'none', seed: 1 },
+      { dynamic: 'replicator', seed: 0 },
+      { dynamic: 'replicator', seed: 1 },
     ]);
     expect(new Set(runs.map((r) => r.key)).size).toBe(4);
     // The key depends on the resolved values, not on how they were written.
@@ -82,7 +92,7 @@ describe('sweep files', () => {
     expect(result.outcomes).toHaveLength(2);
   });
 
-  it('tables take the union of varied fields, with each run\'s resolved value', async () => {
+  it("tables take the union of varied fields, with each run's resolved value", async () => {
     const spec = readSweepSpec(specFile({ grid: undefined, list: [{ dynamic: 'none' }, { eta: 0.2, dynamic: 'exponential' }, { hidden: [6] }], seeds: [0] }));
     const plan = planSweep(spec);
     expect(plan.varied).toEqual(['dynamic', 'eta', 'hidden']);

@@ -9,9 +9,12 @@ function loss64(sizes: number[], params: Float64Array, images: Uint8Array, label
   for (let l = 0; l + 1 < sizes.length; l++) {
     const [inp, out] = [sizes[l]!, sizes[l + 1]!];
     const hidden = l + 2 < sizes.length;
-    const w = params.subarray(at, (at += inp * out));
-    const b = params.subarray(at, (at += out));
-    const m = hidden ? params.subarray(at, (at += out)) : undefined;
+    const w = params.subarray(at, at + inp * out);
+    at += inp * out;
+    const b = params.subarray(at, at + out);
+    at += out;
+    const m = hidden ? params.subarray(at, at + out) : undefined;
+    if (hidden) at += out;
     const next = new Array<number>(rows * out);
     for (let r = 0; r < rows; r++) {
       for (let j = 0; j < out; j++) {

@@ -53,7 +53,7 @@ describe('training on an MNIST subset', () => {
 
   it('refuses a dataset that does not fit the model', () => {
     const t = new WasmTrainer(nodeEngine().wasm, { sizes: [10, 4, 3], seed: 0, batch: 8, optimizer: { kind: 'sgd', lr: 0.1, momentum: 0 } });
-    expect(() => t.setData("train", new Uint8Array(18), new Uint8Array(2), 2, 9)).toThrow(/9 values each but the model's input layer has 10/);
+    expect(() => t.setData('train', new Uint8Array(18), new Uint8Array(2), 2, 9)).toThrow(/9 values each but the model's input layer has 10/);
     expect(() => t.setData('train', new Uint8Array(20), Uint8Array.of(0, 3), 2, 10)).toThrow('label 3 in row 1 is not in 0..3');
     t.free();
   });

@@ -28,7 +28,7 @@ function serve(folder: string): Promise<Server> {
 }
 
 /** Debian's Chromium (DESIGN.md §6): playwright-core cannot download a browser here. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the demo in headless Chromium', () => {
   let server: Server;
@@ -57,7 +57,9 @@ describe('the demo in headless Chromium', () => {
     const { port } = repository.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/web/e2e/plain.html?trainLimit=1000&config=${encodeURIComponent(JSON.stringify(config))}`);
     await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
-    const result = await page.evaluate(() => (window as unknown as { result: { stateHash?: string; workerStateHash?: string; workerEpochs?: number[]; error?: string } }).result);
+    const result = await page.evaluate(
+      () => (window as unknown as { result: { stateHash?: string; workerStateHash?: string; workerEpochs?: number[]; error?: string } }).result,
+    );
     expect(result.error).toBeUndefined();
     const node = await train(config, { dataset: loadDataset('mnist', { trainLimit: 1000, testLimit: 500 }) });
     expect(result.stateHash).toBe(node.stateHash);

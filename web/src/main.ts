@@ -120,9 +120,17 @@ async function start(config: DemoConfig): Promise<void> {
           draw($('#accuracy'), [accuracy], 1);
         },
         onTelemetry: (record) => {
-          record.alive.forEach((n, l) => alive[l]!.push(n));
-          draw($('#alive'), alive, Math.max(...config.hidden), config.hidden.map((n, l) => `layer ${l + 1} (${n})`));
-          histogram($('#masses'), record.masses.flatMap((m) => Array.from(m).filter((x) => x > 0)));
+          for (const [l, n] of record.alive.entries()) alive[l]!.push(n);
+          draw(
+            $('#alive'),
+            alive,
+            Math.max(...config.hidden),
+            config.hidden.map((n, l) => `layer ${l + 1} (${n})`),
+          );
+          histogram(
+            $('#masses'),
+            record.masses.flatMap((m) => Array.from(m).filter((x) => x > 0)),
+          );
         },
       },
     );
