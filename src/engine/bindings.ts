@@ -2,5 +2,7 @@
  * The shape of the generated wasm-bindgen module. The Node (`pkg/node`), bundler (`pkg/bundler`)
  * and web (`pkg/web`) builds export the same functions over the same .wasm bytes.
  */
-export type WasmBindings = typeof import('../../pkg/node/evoprune_wasm.js');
+import type * as Glue from '../../pkg/node/evoprune_wasm.js';
+
+export type WasmBindings = typeof Glue;
 export type F32Buffer = InstanceType<WasmBindings['F32Buffer']>;
