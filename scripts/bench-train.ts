@@ -1,9 +1,9 @@
 /**
  * Training throughput of the full step (forward, backward, SGD with momentum) of the default
  * 784–512–256–10 MLP at batch 128 on MNIST, one thread: evoprune's wasm trainer next to TF.js's
- * wasm backend training the same dense MLP with the same optimizer, in the same run.
+ * wasm backend training the same dense MLP with the same optimizer, interleaved in the same run.
  *
- *   npm run bench:train [-- --batches N]
+ *   npm run bench:train [-- --batches N --rounds R]     (--smoke: a few batches, for CI)
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -11,9 +11,10 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { loadDataset, nodeEngine, resolveTrainConfig, WasmTrainer, wasmTrainerConfig } from '../src/index.js';
+import { flag, interleaved, ratios, spread } from './bench-util.js';
 
-const batchesArg = process.argv.indexOf('--batches');
-const measured = batchesArg > 0 ? Number(process.argv[batchesArg + 1]) : 100;
+const measured = flag('batches', 100, 3);
+const rounds = flag('rounds', 5, 1);
 const batch = 128;
 const mnist = loadDataset('mnist');
 
@@ -30,7 +31,7 @@ function evopruneSamplesPerSecond(): number {
   return (done * batch) / seconds;
 }
 
-async function tfjsSamplesPerSecond(): Promise<number> {
+async function tfjsTrainer(): Promise<() => number> {
   const require = createRequire(import.meta.url);
   setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + '/');
   setThreadsCount(1);
@@ -57,15 +58,17 @@ async function tfjsSamplesPerSecond(): Promise<number> {
     });
   };
   for (let b = 0; b < 5; b++) step(b); // warm-up
-  const t0 = performance.now();
-  for (let b = 0; b < measured; b++) step(b);
-  const seconds = (performance.now() - t0) / 1000;
-  return (measured * batch) / seconds;
+  let next = 5;
+  return () => {
+    const t0 = performance.now();
+    for (let b = 0; b < measured; b++) step(next++);
+    return (measured * batch) / ((performance.now() - t0) / 1000);
+  };
 }
 
-const ours = evopruneSamplesPerSecond();
-const peer = await tfjsSamplesPerSecond();
-console.log(`training 784-512-256-10, batch ${batch}, SGD momentum 0.9, ${measured} batches, 1 thread, Node ${process.version}`);
-console.log(`  evoprune (wasm SIMD128)       ${Math.round(ours).toString().padStart(7)} samples/s`);
-console.log(`  TF.js ${tf.version.tfjs} wasm backend    ${Math.round(peer).toString().padStart(7)} samples/s (${tf.getBackend()})`);
-console.log(`  ratio                         ${(ours / peer).toFixed(1).padStart(7)}×   (target ≥ 8,000 samples/s, ≥ 12× TF.js wasm)`);
+const tfjs = await tfjsTrainer();
+const samples = await interleaved(rounds, { evoprune: evopruneSamplesPerSecond, tfjs });
+console.log(`training 784-512-256-10, batch ${batch}, SGD momentum 0.9, ${measured} batches × ${rounds} interleaved rounds, 1 thread, Node ${process.version}`);
+console.log(`  evoprune (wasm SIMD128)       ${spread(samples.evoprune)} samples/s   (median [min–max])`);
+console.log(`  TF.js ${tf.version.tfjs} wasm backend    ${spread(samples.tfjs)} samples/s (${tf.getBackend()})`);
+console.log(`  ratio, round by round         ${spread(ratios(samples.evoprune, samples.tfjs), 1)}×   (target ≥ 8,000 samples/s, ≥ 12× TF.js wasm)`);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeEngine } from '../../src/index.js';
+import { DYNAMIC_NAMES, FITNESS_NAMES, nodeEngine } from '../../src/index.js';
 
 const wasm = nodeEngine().wasm;
 const f32 = Math.fround;
@@ -81,8 +81,9 @@ describe('selection dynamics against the DESIGN.md formulas in f64', () => {
   const masses = [1, 0.5, 1.5, 0, 1];
   const grads = [0.02, -0.01, 0.003, 0.5, -0.04];
   const smoothed = [0.01, -0.02, 0.005, 0, 0.03];
-  for (const dynamic of ['none', 'replicator', 'exponential', 'mutator', 'logistic']) {
-    for (const fitness of ['gradient', 'taylor', 'magnitude']) {
+  // Every dynamic and fitness mode of the registry: a new one needs its f64 reference above.
+  for (const dynamic of DYNAMIC_NAMES) {
+    for (const fitness of FITNESS_NAMES) {
       it(`${dynamic} with ${fitness} fitness`, () => {
         const start = dynamic === 'logistic' ? masses.map((m) => Math.min(m, 0.9)) : masses;
         const p = { dynamic, fitness, eta: 0.3, mu: 0.2 };

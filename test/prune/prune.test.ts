@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  canonical,
   compactChecked,
+  DYNAMIC_NAMES,
   inferenceSpeed,
   loadDataset,
   loadModel,
@@ -79,7 +81,7 @@ describe('hard pruning and compaction', () => {
 });
 
 describe('every dynamic on an MNIST subset', () => {
-  for (const dynamic of ['none', 'replicator', 'exponential', 'mutator', 'logistic'] as const) {
+  for (const dynamic of DYNAMIC_NAMES) {
     it(`${dynamic} stays finite and is deterministic`, async () => {
       const config = { hidden: [32, 16], epochs: 1, batch: 64, dynamic, eta: 0.05, trainLimit: 1500, testLimit: 300 };
       const a = await train(config, { dataset: mnist });
@@ -87,6 +89,8 @@ describe('every dynamic on an MNIST subset', () => {
       expect(Number.isFinite(a.testLoss)).toBe(true);
       expect(a.testAccuracy).toBeGreaterThan(0.5);
       expect(a.stateHash).toBe(b.stateHash);
+      expect(canonical(a)).toEqual(canonical(b));
+      expect(canonical(a)).toEqual(canonical(b));
       const last = a.telemetry[a.telemetry.length - 1]!;
       expect(last.step).toBe(47);
       expect(last.masses.every((m) => m.every((x) => Number.isFinite(x) && x >= 0))).toBe(true);

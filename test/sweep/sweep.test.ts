@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configKey, planSweep, readSweepSpec } from '../../src/sweep/plan.js';
 import { runSweep } from '../../src/sweep/sweep.js';
-import { resolveTrainConfig } from '../../src/index.js';
+import { canonical, readRunSummary, resolveTrainConfig } from '../../src/index.js';
 import { writeReport } from '../../src/analysis/report.js';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
 
@@ -52,12 +52,16 @@ describe('sweeps', () => {
 
     // "Kill after k runs": drop two finished runs, as if the sweep had stopped after two.
     const [a, b] = first.runs;
+    const firstSummaries = [a!, b!].map((r) => canonical(readRunSummary(join(out, r.key))));
     rmSync(join(out, a!.key), { recursive: true });
     rmSync(join(out, b!.key, 'summary.json'));
     const statuses: number[] = [];
     const second = await runSweep(spec, { out, parallel: 1, onStatus: (s) => statuses.push(s.skipped) });
     expect(statuses[0]).toBe(2); // two already finished
     expect(second.outcomes.map((o) => o.stateHash)).toEqual(first.outcomes.map((o) => o.stateHash));
+    // The re-done runs equal the first ones in everything but timing.
+    expect(canonical(readRunSummary(join(out, a!.key)))).toEqual(firstSummaries[0]);
+    expect(canonical(readRunSummary(join(out, b!.key)))).toEqual(firstSummaries[1]);
 
     // A failing run (its dataset folder vanished) is recorded; the others still finish.
     const broken = readSweepSpec(specFile({ list: [{ dataset: 'idx:/nonexistent' }], grid: undefined, seeds: [0] }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadDataset, nodeEngine, train, WasmTrainer, wasmTrainerConfig, resolveTrainConfig } from '../../src/index.js';
+import { canonical, loadDataset, nodeEngine, resolveTrainConfig, train, WasmTrainer, wasmTrainerConfig } from '../../src/index.js';
 
 const mnist = loadDataset('mnist', { trainLimit: 6000, testLimit: 1000 });
 const small = { hidden: [64, 32], epochs: 4, batch: 64, seed: 0 };
@@ -16,6 +16,10 @@ describe('training on an MNIST subset', () => {
     expect(a.sparsity).toBe(0);
     const again = await train(small, { dataset: mnist });
     expect(again.stateHash).toBe(a.stateHash);
+    // Everything but the timing fields is equal too.
+    expect(canonical(again)).toEqual(canonical(a));
+    expect(canonical({ ...a, samplesPerSecond: 1, history: a.history.map((h) => ({ ...h, seconds: 0 })) })).toEqual(canonical(a));
+    expect(canonical({ ...a, testAccuracy: a.testAccuracy + 1e-9 })).not.toEqual(canonical(a));
     const other = await train({ ...small, seed: 1 }, { dataset: mnist });
     expect(other.stateHash).not.toBe(a.stateHash);
   });
