@@ -1,7 +1,7 @@
-//! The binding layer: opaque handles over `evoprune-kernels`. Large data stays in wasm memory;
+//! The binding layer: opaque handles over `evoprune-core`. Large data stays in wasm memory;
 //! JavaScript gets small results or makes an explicit copy through a view of `wasm_memory()`.
 
-use evoprune_kernels as k;
+use evoprune_core as k;
 use wasm_bindgen::prelude::*;
 
 mod model;

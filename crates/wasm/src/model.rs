@@ -1,6 +1,6 @@
 //! The `Model` handle: a trained, pruned or compact MLP for evaluation, inference and saving.
 
-use evoprune_kernels as k;
+use evoprune_core as k;
 use k::mlp::{evaluate, forward, Mlp, Workspace};
 use wasm_bindgen::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The `Trainer` handle: the whole training loop runs in wasm; JavaScript calls one function per
 //! chunk of batches and receives small results.
 
-use evoprune_kernels as k;
+use evoprune_core as k;
 use k::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
 use k::optim::Optimizer;
 use k::prune::{Score, Scope};

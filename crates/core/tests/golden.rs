@@ -1,10 +1,10 @@
 //! The golden product: native kernels must give exactly the bytes that the wasm build gives
 //! (test/engine/golden.test.ts checks the wasm side against the same file).
 
-use evoprune_kernels::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
-use evoprune_kernels::optim::Optimizer;
-use evoprune_kernels::trainer::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
-use evoprune_kernels::{gemm, rng::Xoshiro128};
+use evoprune_core::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
+use evoprune_core::optim::Optimizer;
+use evoprune_core::trainer::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
+use evoprune_core::{gemm, rng::Xoshiro128};
 use sha2::{Digest, Sha256};
 
 const GOLDEN: &str = include_str!("../../../test/golden/gemm.json");
