@@ -2,7 +2,7 @@
 //! the removed rows and columns and fold the masses into the next layer).
 
 use crate::error::KernelError;
-use crate::mlp::{Layer, Mlp};
+use crate::model::mlp::{Layer, Mlp};
 use crate::rng::Xoshiro128;
 
 /// PRNG stream of the `random` pruning baseline.
@@ -165,7 +165,7 @@ pub fn compact(model: &Mlp) -> Result<Mlp, KernelError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mlp::{forward, Workspace};
+    use crate::model::mlp::{forward, Workspace};
 
     fn model() -> Mlp {
         let mut m = Mlp::new(&[6, 5, 4, 3], 1, 1.0).unwrap();

@@ -2,9 +2,9 @@
 //! (test/engine/golden.test.ts checks the wasm side against the same file).
 
 use evoprune_core::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
-use evoprune_core::optim::Optimizer;
-use evoprune_core::trainer::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
-use evoprune_core::{gemm, rng::Xoshiro128};
+use evoprune_core::model::optim::Optimizer;
+use evoprune_core::train::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
+use evoprune_core::{kernels::gemm, rng::Xoshiro128};
 use sha2::{Digest, Sha256};
 
 const GOLDEN: &str = include_str!("../../../test/golden/gemm.json");

@@ -85,13 +85,13 @@ pub fn gemm(
     accumulate: bool,
 ) -> Result<(), JsValue> {
     let product = match op {
-        "nn" => k::gemm::gemm_nn,
-        "tn" => k::gemm::gemm_tn,
-        "nt" => k::gemm::gemm_nt,
+        "nn" => k::kernels::gemm::gemm_nn,
+        "tn" => k::kernels::gemm::gemm_tn,
+        "nt" => k::kernels::gemm::gemm_nt,
         other => return Err(invalid(&format!("gemm: op \"{other}\" is not one of nn, tn, nt"))),
     };
     GEMM_WORKSPACE.with_borrow_mut(|packed| {
-        let needed = k::gemm::packed_len(n, kdim)?;
+        let needed = k::kernels::gemm::packed_len(n, kdim)?;
         if packed.len() < needed {
             packed.resize(needed, 0.0);
         }
@@ -102,22 +102,22 @@ pub fn gemm(
 
 #[wasm_bindgen]
 pub fn bias_add(rows: usize, cols: usize, x: &mut F32Buffer, bias: &F32Buffer) -> Result<(), JsValue> {
-    k::elementwise::bias_add(rows, cols, &mut x.data, &bias.data).map_err(js_err)
+    k::kernels::elementwise::bias_add(rows, cols, &mut x.data, &bias.data).map_err(js_err)
 }
 
 #[wasm_bindgen]
 pub fn relu(x: &mut F32Buffer) {
-    k::elementwise::relu(&mut x.data)
+    k::kernels::elementwise::relu(&mut x.data)
 }
 
 #[wasm_bindgen]
 pub fn relu_backward(activation: &F32Buffer, grad: &mut F32Buffer) -> Result<(), JsValue> {
-    k::elementwise::relu_backward(&activation.data, &mut grad.data).map_err(js_err)
+    k::kernels::elementwise::relu_backward(&activation.data, &mut grad.data).map_err(js_err)
 }
 
 #[wasm_bindgen]
 pub fn column_sums(rows: usize, cols: usize, x: &F32Buffer, out: &mut F32Buffer, accumulate: bool) -> Result<(), JsValue> {
-    k::elementwise::column_sums(rows, cols, &x.data, &mut out.data, accumulate).map_err(js_err)
+    k::kernels::elementwise::column_sums(rows, cols, &x.data, &mut out.data, accumulate).map_err(js_err)
 }
 
 /// Mean softmax cross-entropy; writes the gradient of the mean loss into `grad`.
@@ -129,5 +129,5 @@ pub fn softmax_cross_entropy(
     labels: &[u8],
     grad: &mut F32Buffer,
 ) -> Result<f64, JsValue> {
-    k::loss::softmax_cross_entropy(rows, classes, &logits.data, labels, &mut grad.data).map_err(js_err)
+    k::kernels::loss::softmax_cross_entropy(rows, classes, &logits.data, labels, &mut grad.data).map_err(js_err)
 }

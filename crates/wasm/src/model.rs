@@ -1,7 +1,7 @@
 //! The `Model` handle: a trained, pruned or compact MLP for evaluation, inference and saving.
 
 use evoprune_core as k;
-use k::mlp::{evaluate, forward, Mlp, Workspace};
+use k::model::mlp::{evaluate, forward, Mlp, Workspace};
 use wasm_bindgen::prelude::*;
 
 use crate::{invalid, js_err, kind_error};

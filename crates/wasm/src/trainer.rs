@@ -3,9 +3,9 @@
 
 use evoprune_core as k;
 use k::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
-use k::optim::Optimizer;
+use k::model::optim::Optimizer;
 use k::prune::{Score, Scope};
-use k::trainer::{Data, ParticipationConfig, Schedule, Split, TrainConfig};
+use k::train::{Data, ParticipationConfig, Schedule, Split, TrainConfig};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -157,7 +157,7 @@ pub fn trainer_memory_check(config: &str, train_rows: usize, test_rows: usize) -
 
 #[wasm_bindgen]
 pub struct Trainer {
-    inner: k::trainer::Trainer,
+    inner: k::train::Trainer,
 }
 
 #[wasm_bindgen]
@@ -167,7 +167,7 @@ impl Trainer {
     /// { kind: "cosine", epochs }, initialMass? }`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: &str) -> Result<Trainer, JsValue> {
-        Ok(Trainer { inner: k::trainer::Trainer::new(parse_config(config)?).map_err(js_err)? })
+        Ok(Trainer { inner: k::train::Trainer::new(parse_config(config)?).map_err(js_err)? })
     }
 
     /// Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.

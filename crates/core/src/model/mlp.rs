@@ -9,12 +9,12 @@
 //! population with mass `m_l[j]`; `∂L/∂m_l[j] = Σ_batch ∂L/∂h · a` (the batch mean of the
 //! per-sample terms, since `L` is the mean).
 
-use crate::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
+use crate::kernels::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
 use crate::error::{size_product, KernelError};
-use crate::gemm::{density, gemm, gemm_skip_zeros, packed_len, NonzeroTerms, Op};
-use crate::loss::{argmax_rows, softmax_cross_entropy};
+use crate::kernels::gemm::{density, gemm, gemm_skip_zeros, packed_len, NonzeroTerms, Op};
+use crate::kernels::loss::{argmax_rows, softmax_cross_entropy};
 use crate::rng::Xoshiro128;
-use crate::state::{Reader, Writer};
+use crate::train::checkpoint::{Reader, Writer};
 
 /// First bytes of a saved model; the last byte is the format version.
 const MODEL_MAGIC: &[u8; 16] = b"EVOPRUNE-MODEL\x00\x01";

@@ -5,10 +5,10 @@ use sha2::{Digest, Sha256};
 
 use crate::error::KernelError;
 use crate::evolution::{EvolutionConfig, EvolutionState};
-use crate::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
-use crate::optim::{update, Optimizer, StepScalars};
+use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
+use crate::model::optim::{update, Optimizer, StepScalars};
 use crate::rng::Xoshiro128;
-use crate::state::{Reader, Writer};
+use crate::train::checkpoint::{Reader, Writer};
 
 /// PRNG stream of the per-epoch shuffle.
 pub const STREAM_SHUFFLE: u64 = 2;
