@@ -4,7 +4,8 @@
 use evoprune_core::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
 use evoprune_core::model::optim::Optimizer;
 use evoprune_core::train::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
-use evoprune_core::{kernels::gemm, rng::Xoshiro128};
+use evoprune_core::kernels::gemm::{Op, Product, Update};
+use evoprune_core::rng::Xoshiro128;
 use sha2::{Digest, Sha256};
 
 const GOLDEN: &str = include_str!("../../../test/golden/gemm.json");
@@ -33,17 +34,17 @@ fn golden_bytes() -> Vec<u8> {
     let seed: u64 = field("seed").parse().unwrap();
     let (m, n, k): (usize, usize, usize) = (field("m").parse().unwrap(), field("n").parse().unwrap(), field("k").parse().unwrap());
     let mut bytes = Vec::new();
-    let mut packed = vec![0.0; gemm::packed_len(n, k).unwrap()];
+    let mut packed = vec![0.0; Product::new(Op::NN, m, n, k).packed_len().unwrap()];
     let a = uniform(m * k, seed, 1);
     let b = uniform(k * n, seed, 2);
     let mut c = vec![f32::NAN; m * n];
-    gemm::gemm_nn(m, n, k, &a, &b, &mut c, false, &mut packed).unwrap();
+    Product::new(Op::NN, m, n, k).dense(&a, &b, &mut c, Update::Overwrite, &mut packed).unwrap();
     bytes.extend(c.iter().flat_map(|x| x.to_le_bytes()));
     // Aᵀ·B reads the same A buffer as k×m; A·Bᵀ reads the same B buffer as n×k.
     let at = uniform(k * m, seed, 1);
-    gemm::gemm_tn(m, n, k, &at, &b, &mut c, false, &mut packed).unwrap();
+    Product::new(Op::TN, m, n, k).dense(&at, &b, &mut c, Update::Overwrite, &mut packed).unwrap();
     bytes.extend(c.iter().flat_map(|x| x.to_le_bytes()));
-    gemm::gemm_nt(m, n, k, &a, &b, &mut c, true, &mut packed).unwrap();
+    Product::new(Op::NT, m, n, k).dense(&a, &b, &mut c, Update::Accumulate, &mut packed).unwrap();
     bytes.extend(c.iter().flat_map(|x| x.to_le_bytes()));
     bytes
 }

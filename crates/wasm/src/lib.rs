@@ -84,18 +84,20 @@ pub fn gemm(
     c: &mut F32Buffer,
     accumulate: bool,
 ) -> Result<(), JsValue> {
-    let product = match op {
-        "nn" => k::kernels::gemm::gemm_nn,
-        "tn" => k::kernels::gemm::gemm_tn,
-        "nt" => k::kernels::gemm::gemm_nt,
+    let op = match op {
+        "nn" => k::kernels::gemm::Op::NN,
+        "tn" => k::kernels::gemm::Op::TN,
+        "nt" => k::kernels::gemm::Op::NT,
         other => return Err(invalid(&format!("gemm: op \"{other}\" is not one of nn, tn, nt"))),
     };
+    let product = k::kernels::gemm::Product::new(op, m, n, kdim);
+    let update = if accumulate { k::kernels::gemm::Update::Accumulate } else { k::kernels::gemm::Update::Overwrite };
     GEMM_WORKSPACE.with_borrow_mut(|packed| {
-        let needed = k::kernels::gemm::packed_len(n, kdim)?;
+        let needed = product.packed_len()?;
         if packed.len() < needed {
             packed.resize(needed, 0.0);
         }
-        product(m, n, kdim, &a.data, &b.data, &mut c.data, accumulate, packed)
+        product.dense(&a.data, &b.data, &mut c.data, update, packed)
     })
     .map_err(js_err)
 }

@@ -11,7 +11,7 @@
 
 use crate::kernels::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
 use crate::error::{size_product, KernelError};
-use crate::kernels::gemm::{density, gemm, gemm_skip_zeros, packed_len, NonzeroTerms, Op};
+use crate::kernels::gemm::{density, packed_len, NonzeroTerms, Op, Product, Update};
 use crate::kernels::loss::{argmax_rows, softmax_cross_entropy};
 use crate::rng::Xoshiro128;
 use crate::train::checkpoint::{Reader, Writer};
@@ -209,8 +209,8 @@ pub struct Workspace {
     /// Two buffers for `δ` that trade places going down the layers.
     pub delta: Vec<f32>,
     pub delta_below: Vec<f32>,
-    pub packed: Vec<f32>,
-    pub terms: NonzeroTerms,
+    /// The products' packing workspace and nonzero terms.
+    pub scratch: Scratch,
     pub predictions: Vec<u32>,
 }
 
@@ -249,8 +249,7 @@ impl Workspace {
             logits: vec![0.0; max_rows * model.classes()],
             delta: vec![0.0; max_rows * widest],
             delta_below: vec![0.0; max_rows * widest],
-            packed: vec![0.0; packed],
-            terms: NonzeroTerms::default(),
+            scratch: Scratch { packed: vec![0.0; packed], terms: NonzeroTerms::default() },
             predictions: vec![0; max_rows],
         })
     }
@@ -269,16 +268,24 @@ impl Workspace {
 }
 
 /// Below this fraction of nonzeros in A, products skip its zero terms. Both paths give the same
-/// bits (see `gemm_skip_zeros`), so this only trades speed: MNIST pixels are ≈19 % nonzero,
+/// bits (see `Product::skip_zeros`), so this only trades speed: MNIST pixels are ≈19 % nonzero,
 /// ReLU outputs and their gradients about half, extinct populations none.
 pub const SKIP_ZEROS_BELOW_DENSITY: f32 = 0.5;
 
-#[allow(clippy::too_many_arguments)]
-fn product(op: Op, m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], packed: &mut [f32], terms: &mut NonzeroTerms) -> Result<(), KernelError> {
-    if density(a) < SKIP_ZEROS_BELOW_DENSITY {
-        gemm_skip_zeros(op, m, n, k, a, b, c, false, packed, terms)
-    } else {
-        gemm(op, m, n, k, a, b, c, false, packed)
+/// What every product of a pass shares: B's packing workspace and A's nonzero terms.
+pub struct Scratch {
+    packed: Vec<f32>,
+    terms: NonzeroTerms,
+}
+
+impl Scratch {
+    /// `C = op(A)·op(B)` by the zero-skipping path when A is sparse enough, else the dense one.
+    fn product(&mut self, product: Product, a: &[f32], b: &[f32], c: &mut [f32]) -> Result<(), KernelError> {
+        if density(a) < SKIP_ZEROS_BELOW_DENSITY {
+            product.skip_zeros(a, b, c, Update::Overwrite, &mut self.packed, &mut self.terms)
+        } else {
+            product.dense(a, b, c, Update::Overwrite, &mut self.packed)
+        }
     }
 }
 
@@ -298,11 +305,11 @@ pub fn forward(model: &Mlp, ws: &mut Workspace, rows: usize) -> Result<(), Kerne
         let input: &[f32] = if l == 0 { &ws.input[..rows * inp] } else { &ws.outputs[l - 1][..rows * inp] };
         if l < hidden {
             let z = &mut ws.activations[l][..rows * out];
-            product(Op::NN, rows, out, inp, input, &layer.weights, z, &mut ws.packed, &mut ws.terms)?;
+            ws.scratch.product(Product::new(Op::NN, rows, out, inp), input, &layer.weights, z)?;
             bias_relu_mass(rows, out, z, &mut ws.outputs[l][..rows * out], &layer.bias, &model.masses[l])?;
         } else {
             let logits = &mut ws.logits[..rows * out];
-            product(Op::NN, rows, out, inp, input, &layer.weights, logits, &mut ws.packed, &mut ws.terms)?;
+            ws.scratch.product(Product::new(Op::NN, rows, out, inp), input, &layer.weights, logits)?;
             bias_add(rows, out, logits, &layer.bias)?;
         }
     }
@@ -326,12 +333,12 @@ pub fn forward_backward(
         let (inp, out) = (layer.inputs, layer.outputs);
         let input: &[f32] = if l == 0 { &ws.input[..rows * inp] } else { &ws.outputs[l - 1][..rows * inp] };
         let delta = &ws.delta[..rows * out];
-        product(Op::TN, inp, out, rows, input, delta, &mut grads.weights[l], &mut ws.packed, &mut ws.terms)?;
+        ws.scratch.product(Product::new(Op::TN, inp, out, rows), input, delta, &mut grads.weights[l])?;
         column_sums(rows, out, delta, &mut grads.bias[l], false)?;
         if l > 0 {
             // ∂L/∂h_{l−1} = δ_l W_lᵀ, then through the masses and the ReLU.
             let below = &mut ws.delta_below[..rows * inp];
-            product(Op::NT, rows, inp, out, delta, &layer.weights, below, &mut ws.packed, &mut ws.terms)?;
+            ws.scratch.product(Product::new(Op::NT, rows, inp, out), delta, &layer.weights, below)?;
             mass_relu_backward(rows, inp, below, &ws.activations[l - 1][..rows * inp], &model.masses[l - 1], &mut grads.masses[l - 1])?;
             std::mem::swap(&mut ws.delta, &mut ws.delta_below);
         }
