@@ -89,9 +89,9 @@ fn golden_training_run_hash_is_pinned() {
     };
     let mut trainer = Trainer::new(config).unwrap();
     trainer.set_train(Data::new(images, labels, rows, cols, classes).unwrap()).unwrap();
-    while trainer.epoch < 3 {
+    while trainer.epoch() < 3 {
         trainer.run(100).unwrap();
     }
-    assert!(trainer.model.alive_counts().iter().sum::<usize>() < 48, "the golden run should see extinctions");
+    assert!(trainer.model().alive_counts().iter().sum::<usize>() < 48, "the golden run should see extinctions");
     assert_eq!(trainer.state_hash(), field_of(GOLDEN_TRAIN, "stateHash"), "native golden training run changed");
 }

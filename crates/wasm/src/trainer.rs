@@ -172,7 +172,7 @@ impl Trainer {
 
     /// Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.
     pub fn set_data(&mut self, split: &str, images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<(), JsValue> {
-        let data = Data::new(images, labels, rows, cols, self.inner.model.classes()).map_err(js_err)?;
+        let data = Data::new(images, labels, rows, cols, self.inner.model().classes()).map_err(js_err)?;
         match parse_split(split)? {
             Split::Train => self.inner.set_train(data),
             Split::Test => self.inner.set_test(data),
@@ -186,13 +186,13 @@ impl Trainer {
     }
 
     pub fn epoch(&self) -> u32 {
-        self.inner.epoch
+        self.inner.epoch()
     }
     pub fn step(&self) -> f64 {
-        self.inner.step as f64
+        self.inner.step() as f64
     }
     pub fn cursor(&self) -> usize {
-        self.inner.cursor
+        self.inner.cursor()
     }
     pub fn batches_per_epoch(&self) -> usize {
         self.inner.batches_per_epoch()
@@ -227,27 +227,27 @@ impl Trainer {
 
     /// Masses of hidden layer `layer`.
     pub fn masses(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
-        self.inner.model.masses.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
+        self.inner.model().masses.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
     }
 
     /// Living populations (mass > 0) per hidden layer.
     pub fn alive(&self) -> Vec<u32> {
-        self.inner.model.masses.iter().map(|m| m.iter().filter(|&&x| x > 0.0).count() as u32).collect()
+        self.inner.model().masses.iter().map(|m| m.iter().filter(|&&x| x > 0.0).count() as u32).collect()
     }
 
     /// The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
     pub fn fitness(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
-        self.inner.evolution.standardised.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
+        self.inner.evolution().standardised.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
     }
 
     /// Participation variables of hidden layer `layer` (empty unless tracked).
     pub fn participation(&self, layer: usize) -> Vec<f32> {
-        self.inner.participation.get(layer).cloned().unwrap_or_default()
+        self.inner.participation().get(layer).cloned().unwrap_or_default()
     }
 
     /// A copy of the current model.
     pub fn model(&self) -> Result<Model, JsValue> {
-        Model::from_mlp(self.inner.model.clone())
+        Model::from_mlp(self.inner.model().clone())
     }
 
     /// The current model with `fraction` of its hidden populations removed (mass set to 0),
@@ -255,9 +255,9 @@ impl Trainer {
     pub fn pruned(&self, score: &str, fraction: f64, scope: &str) -> Result<Model, JsValue> {
         let score = Score::parse(score).map_err(js_err)?;
         let scope = parse_scope(scope)?;
-        let model = &self.inner.model;
-        let participation = (!self.inner.participation.is_empty()).then_some(self.inner.participation.as_slice());
-        let scores = k::prune::scores(model, score, self.inner.config.seed, participation).map_err(js_err)?;
+        let model = &self.inner.model();
+        let participation = (!self.inner.participation().is_empty()).then_some(self.inner.participation());
+        let scores = k::prune::scores(model, score, self.inner.config().seed, participation).map_err(js_err)?;
         let keep = k::prune::survivors(model, &scores, fraction, scope).map_err(js_err)?;
         Model::from_mlp(k::prune::masked(model, &keep))
     }

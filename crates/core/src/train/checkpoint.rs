@@ -1,7 +1,17 @@
-//! A small little-endian binary format for checkpoints: typed, length-prefixed fields read back
-//! in the order they were written, each read checked, so a truncated or foreign file is an error.
+//! Checkpoints: the whole training state as bytes ([`Trainer::state`], [`Trainer::load_state`],
+//! [`Trainer::state_hash`]), in a small little-endian binary format ([`Writer`], [`Reader`]):
+//! typed, length-prefixed fields read back in the order they were written, each read checked, so
+//! a truncated or foreign file is an error. Model files ([`crate::model::mlp::Mlp::to_bytes`])
+//! use the same format.
+
+use sha2::{Digest, Sha256};
 
 use crate::error::KernelError;
+
+use super::Trainer;
+
+/// First bytes of every state blob; the last byte is the format version.
+const STATE_MAGIC: &[u8; 16] = b"EVOPRUNE-STATE\x00\x01";
 
 #[derive(Default)]
 pub struct Writer {
@@ -100,5 +110,91 @@ impl<'a> Reader<'a> {
         } else {
             Err(KernelError::Invalid(format!("state has {} unexpected trailing bytes", self.bytes.len() - self.at)))
         }
+    }
+}
+
+impl Trainer {
+    /// The whole training state: configuration, model, optimizer, PRNG, data cursor.
+    pub fn state(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.raw(STATE_MAGIC);
+        w.u32s(&self.config.sizes.iter().map(|&s| s as u32).collect::<Vec<_>>());
+        w.u64(self.config.seed);
+        w.u64(self.config.batch as u64);
+        w.u32(self.config.optimizer.slots() as u32);
+        w.u64(self.step);
+        w.u32(self.epoch);
+        w.u64(self.cursor as u64);
+        w.u32s(&self.shuffle.state);
+        w.u32s(&self.order);
+        w.f32(self.beta_powers.0);
+        w.f32(self.beta_powers.1);
+        for t in self.model.tensors() {
+            w.f32s(t);
+        }
+        for [s1, s2] in &self.slots {
+            w.f32s(s1);
+            w.f32s(s2);
+        }
+        for v in self.evolution.smoothed.iter().chain(&self.evolution.standardised).chain(&self.participation) {
+            w.f32s(v);
+        }
+        w.bytes
+    }
+
+    /// Restores [`Self::state`] bytes taken from a trainer with the same configuration.
+    pub fn load_state(&mut self, bytes: &[u8]) -> Result<(), KernelError> {
+        let mut r = Reader::new(bytes);
+        if r.raw(STATE_MAGIC.len(), "header")? != STATE_MAGIC {
+            return Err(KernelError::Invalid("not an evoprune state (bad header or version)".into()));
+        }
+        let sizes: Vec<usize> = r.u32s("layer sizes")?.into_iter().map(|s| s as usize).collect();
+        let (seed, batch, slots) = (r.u64("seed")?, r.u64("batch")? as usize, r.u32("optimizer")? as usize);
+        if sizes != self.config.sizes || seed != self.config.seed || batch != self.config.batch || slots != self.config.optimizer.slots() {
+            return Err(KernelError::Invalid(format!(
+                "the state was saved with sizes {sizes:?}, seed {seed}, batch {batch}; this trainer has sizes {:?}, seed {}, batch {}",
+                self.config.sizes, self.config.seed, self.config.batch
+            )));
+        }
+        let mut next = Trainer::new(self.config.clone())?;
+        next.step = r.u64("step")?;
+        next.epoch = r.u32("epoch")?;
+        next.cursor = r.u64("cursor")? as usize;
+        let rng: [u32; 4] = r.u32s("shuffle PRNG")?.try_into().map_err(|_| KernelError::Invalid("bad PRNG state".into()))?;
+        next.shuffle.state = rng;
+        next.order = r.u32s("epoch order")?;
+        next.beta_powers = (r.f32("beta1 power")?, r.f32("beta2 power")?);
+        for t in next.model.tensors_mut() {
+            r.f32s_into(t, "model tensor")?;
+        }
+        for [s1, s2] in next.slots.iter_mut() {
+            r.f32s_into(s1, "optimizer state")?;
+            r.f32s_into(s2, "optimizer state")?;
+        }
+        for v in next.evolution.smoothed.iter_mut().chain(next.evolution.standardised.iter_mut()).chain(next.participation.iter_mut()) {
+            r.f32s_into(v, "evolution state")?;
+        }
+        r.finish()?;
+        if next.cursor > 0 && next.cursor >= next.order.len() {
+            return Err(KernelError::Invalid("the state's data cursor is past its epoch order".into()));
+        }
+        next.train_rows = self.train_rows;
+        next.train = self.train.take();
+        next.test = self.test.take();
+        if let Some(train) = &next.train {
+            if next.cursor > 0 && next.order.len() != train.rows {
+                let message = format!("the state's epoch order covers {} rows but the training set has {}", next.order.len(), train.rows);
+                self.train = next.train.take();
+                self.test = next.test.take();
+                return Err(KernelError::Invalid(message));
+            }
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// SHA-256 of [`Self::state`], as lowercase hex.
+    pub fn state_hash(&self) -> String {
+        Sha256::digest(self.state()).iter().map(|b| format!("{b:02x}")).collect()
     }
 }

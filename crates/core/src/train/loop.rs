@@ -1,65 +1,17 @@
 //! The training loop inside wasm: batches, shuffling, optimizer, learning-rate schedule,
-//! evaluation, and the whole state as bytes (checkpoints and `stateHash`).
-
-use sha2::{Digest, Sha256};
+//! evolution, evaluation. The state as bytes is in [`super::checkpoint`].
 
 use crate::error::KernelError;
-use crate::evolution::{EvolutionConfig, EvolutionState};
+use crate::evolution::EvolutionState;
 use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
 use crate::model::optim::{update, Optimizer, StepScalars};
 use crate::rng::Xoshiro128;
-use crate::train::checkpoint::{Reader, Writer};
+
+use super::config::TrainConfig;
+use super::participation;
 
 /// PRNG stream of the per-epoch shuffle.
 pub const STREAM_SHUFFLE: u64 = 2;
-/// First bytes of every state blob; the last byte is the format version.
-const STATE_MAGIC: &[u8; 16] = b"EVOPRUNE-STATE\x00\x01";
-
-/// The most wasm memory one trainer may plan to use (model, optimizer, buffers, data). wasm32
-/// addresses 4 GiB at most; saving a state or a model copies the parameters once more.
-pub const TRAINER_MEMORY_LIMIT: u64 = 2 << 30;
-
-/// A setting outside its range, as a config error naming the field.
-fn range(field: &str, value: f32, ok: bool, rule: &str) -> Result<(), KernelError> {
-    if ok && value.is_finite() {
-        Ok(())
-    } else {
-        Err(KernelError::Config(format!("{field}: {value} is out of range ({rule})")))
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Schedule {
-    Constant,
-    /// `lr_t = lr · ½(1 + cos(π t / T))`, `t` = step, `T` = `epochs` × batches per epoch.
-    Cosine { epochs: u32 },
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct TrainConfig {
-    pub sizes: Vec<usize>,
-    pub seed: u64,
-    pub batch: usize,
-    pub optimizer: Optimizer,
-    pub schedule: Schedule,
-    pub initial_mass: f32,
-    pub evolution: EvolutionConfig,
-    /// Track participation variables (the companion paper's baseline score) during training.
-    pub participation: Option<ParticipationConfig>,
-}
-
-/// Participation variables of arXiv 2512.22106, tracked alongside training without gating it:
-/// `s_i ∈ [0, 1]`, starting at 1, moved each step by projected ascent on
-/// `s_i B_i − β‖θ_i‖² s_i² − γ s_i` with benefit `B_i = −α⟨∇L, θ_i⟩`, where θ_i are the incoming
-/// weights and bias of population i: `⟨∇L, θ_i⟩ < 0` means growing θ_i lowers the loss, so the
-/// benefit rewards loss decrease. `s_i ← clamp(s_i + lr (B_i − 2β‖θ_i‖² s_i − γ), 0, 1)`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ParticipationConfig {
-    pub alpha: f32,
-    pub beta: f32,
-    pub gamma: f32,
-    pub lr: f32,
-}
 
 /// A byte image set: `rows × cols` pixels and one label per row.
 #[derive(Clone, Debug, Default)]
@@ -85,120 +37,34 @@ impl Data {
     }
 }
 
+/// The training loop: batches in a shuffled order per epoch, the optimizer, the schedule, the
+/// evolution of masses and the participation variables. Its fields change only here and in
+/// [`super::checkpoint`] (which restores them); everything else reads them through methods.
 pub struct Trainer {
-    pub config: TrainConfig,
-    pub model: Mlp,
+    pub(super) config: TrainConfig,
+    pub(super) model: Mlp,
     /// Optimizer slots per tensor of W, b (in layer order).
-    slots: Vec<[Vec<f32>; 2]>,
+    pub(super) slots: Vec<[Vec<f32>; 2]>,
     /// Adam's β₁ᵗ, β₂ᵗ, kept as running products.
-    beta_powers: (f32, f32),
-    pub step: u64,
-    pub epoch: u32,
+    pub(super) beta_powers: (f32, f32),
+    pub(super) step: u64,
+    pub(super) epoch: u32,
     /// Position within the epoch's order.
-    pub cursor: usize,
-    order: Vec<u32>,
-    shuffle: Xoshiro128,
-    train: Option<Data>,
+    pub(super) cursor: usize,
+    pub(super) order: Vec<u32>,
+    pub(super) shuffle: Xoshiro128,
+    pub(super) train: Option<Data>,
     /// Rows of the training set, kept apart because `run` holds the data outside `self`.
-    train_rows: usize,
-    test: Option<Data>,
+    pub(super) train_rows: usize,
+    pub(super) test: Option<Data>,
     ws: Workspace,
     grads: Gradients,
     batch_labels: Vec<u8>,
     loss_sum: f64,
     loss_batches: u64,
-    pub evolution: EvolutionState,
+    pub(super) evolution: EvolutionState,
     /// Participation variables per hidden layer (empty unless configured).
-    pub participation: Vec<Vec<f32>>,
-}
-
-impl TrainConfig {
-    /// Refuses every hyper-parameter outside its range, naming the field (the same rules as the
-    /// TypeScript schema, so the kernels are safe to call directly).
-    pub fn validate(&self) -> Result<(), KernelError> {
-        if self.batch == 0 {
-            return Err(KernelError::Config("batch: 0 is out of range (must be ≥ 1)".into()));
-        }
-        match self.optimizer {
-            Optimizer::Sgd { lr, momentum, weight_decay } => {
-                range("optimizer.lr", lr, lr > 0.0, "must be > 0")?;
-                range("optimizer.momentum", momentum, (0.0..1.0).contains(&momentum), "must be in [0, 1)")?;
-                range("optimizer.weightDecay", weight_decay, weight_decay >= 0.0, "must be ≥ 0")?;
-            }
-            Optimizer::Adam { lr, beta1, beta2, eps, weight_decay } => {
-                range("optimizer.lr", lr, lr > 0.0, "must be > 0")?;
-                range("optimizer.beta1", beta1, (0.0..1.0).contains(&beta1), "must be in [0, 1)")?;
-                range("optimizer.beta2", beta2, (0.0..1.0).contains(&beta2), "must be in [0, 1)")?;
-                range("optimizer.eps", eps, eps > 0.0, "must be > 0")?;
-                range("optimizer.weightDecay", weight_decay, weight_decay >= 0.0, "must be ≥ 0")?;
-            }
-        }
-        if let Schedule::Cosine { epochs: 0 } = self.schedule {
-            return Err(KernelError::Config("schedule.epochs: 0 is out of range (must be ≥ 1)".into()));
-        }
-        range("initialMass", self.initial_mass, self.initial_mass > 0.0, "must be > 0")?;
-        let e = &self.evolution;
-        range("evolution.eta", e.params.eta, e.params.eta >= 0.0, "must be ≥ 0")?;
-        range("evolution.mu", e.params.mu, e.params.mu >= 0.0, "must be ≥ 0")?;
-        range("evolution.rho", e.rho, (0.0..1.0).contains(&e.rho), "must be in [0, 1)")?;
-        range("evolution.epsilon", e.epsilon, e.epsilon > 0.0, "must be > 0")?;
-        if e.interval == 0 {
-            return Err(KernelError::Config("evolution.interval: 0 is out of range (must be ≥ 1)".into()));
-        }
-        if let Some(p) = self.participation {
-            range("participation.alpha", p.alpha, true, "must be finite")?;
-            range("participation.beta", p.beta, p.beta >= 0.0, "must be ≥ 0")?;
-            range("participation.gamma", p.gamma, p.gamma >= 0.0, "must be ≥ 0")?;
-            range("participation.lr", p.lr, p.lr > 0.0, "must be > 0")?;
-        }
-        Ok(())
-    }
-
-    /// Bytes of wasm memory a trainer of this configuration uses for `train_rows` and
-    /// `test_rows` images of `inputs` bytes: model, optimizer slots, gradients, evolution and
-    /// participation state, the batch workspace (at least 256 rows, for evaluation), and the data
-    /// with its epoch order. `None` when a size product overflows.
-    pub fn memory_bytes(&self, train_rows: usize, test_rows: usize) -> Option<u64> {
-        // In u64 whatever the platform, so that an impossible configuration still gets a number.
-        let sizes: Vec<u64> = self.sizes.iter().map(|&s| s as u64).collect();
-        if sizes.len() < 2 {
-            return None;
-        }
-        let (inputs, classes) = (sizes[0], sizes[sizes.len() - 1]);
-        let hidden: u64 = sizes[1..sizes.len() - 1].iter().sum();
-        let widest = *sizes.iter().max()?;
-        let mut weights = 0u64;
-        let mut largest = 0u64;
-        for w in sizes.windows(2) {
-            let n = w[0].checked_mul(w[1])?;
-            weights = weights.checked_add(n)?;
-            largest = largest.max(n);
-        }
-        let floats = weights.checked_add(sizes[1..].iter().sum::<u64>())?.checked_add(hidden)?;
-        // Model, gradients, optimizer slots; evolution (2 per population) and participation (1).
-        let state = floats.checked_mul(2 + self.optimizer.slots() as u64)?.checked_add(3 * hidden)?;
-        // Workspace: input, two buffers per hidden layer, logits, two deltas per row, packing.
-        let rows = self.batch.max(256) as u64;
-        let per_row = inputs.checked_add(2 * hidden)?.checked_add(classes)?.checked_add(2 * widest)?;
-        let workspace = per_row.checked_mul(rows)?.checked_add(largest.max(widest.checked_mul(rows)?))?;
-        let data = (train_rows as u64 + test_rows as u64).checked_mul(inputs + 1)?.checked_add(4 * train_rows as u64)?;
-        state.checked_add(workspace)?.checked_mul(4)?.checked_add(data)
-    }
-
-    /// Refuses a configuration that would need more than [`TRAINER_MEMORY_LIMIT`].
-    pub fn check_memory(&self, train_rows: usize, test_rows: usize) -> Result<(), KernelError> {
-        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
-        match self.memory_bytes(train_rows, test_rows) {
-            Some(bytes) if bytes <= TRAINER_MEMORY_LIMIT => Ok(()),
-            needed => Err(KernelError::Limit(format!(
-                "layer sizes {:?} with batch {} need {} of wasm memory; a trainer may use at most {} GiB: use narrower hidden layers or a smaller batch",
-                self.sizes,
-                self.batch,
-                needed.map_or("more than 2^64 bytes".to_string(), |b| format!("{:.1} GiB", gib(b))),
-                gib(TRAINER_MEMORY_LIMIT)
-            ))),
-        }
-    }
+    pub(super) participation: Vec<Vec<f32>>,
 }
 
 impl Trainer {
@@ -272,6 +138,41 @@ impl Trainer {
         Ok(())
     }
 
+    /// What this trainer was built from.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The current model (weights, biases, masses).
+    pub fn model(&self) -> &Mlp {
+        &self.model
+    }
+
+    /// Smoothed and standardised fitness per hidden layer.
+    pub fn evolution(&self) -> &EvolutionState {
+        &self.evolution
+    }
+
+    /// Participation variables per hidden layer (empty unless configured).
+    pub fn participation(&self) -> &[Vec<f32>] {
+        &self.participation
+    }
+
+    /// Optimizer steps taken.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Epochs completed.
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    /// Position within the current epoch's order (0 at an epoch's start).
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
     pub fn train_rows(&self) -> usize {
         self.train_rows
     }
@@ -280,16 +181,9 @@ impl Trainer {
         self.train_rows().div_ceil(self.config.batch)
     }
 
-    fn learning_rate(&self) -> f32 {
-        let lr = self.config.optimizer.lr();
-        match self.config.schedule {
-            Schedule::Constant => lr,
-            Schedule::Cosine { epochs } => {
-                let total = (epochs as u64 * self.batches_per_epoch() as u64).max(1);
-                let t = self.step.min(total) as f32 / total as f32;
-                lr * 0.5 * (1.0 + libm::cosf(core::f32::consts::PI * t))
-            }
-        }
+    /// The learning rate of the next optimizer step, after the schedule.
+    pub fn learning_rate(&self) -> f32 {
+        self.config.schedule.learning_rate(self.config.optimizer.lr(), self.step, self.batches_per_epoch())
     }
 
     /// Runs up to `max_batches` batches, stopping early at the end of an epoch. Returns how
@@ -322,7 +216,9 @@ impl Trainer {
             if !loss.is_finite() {
                 return Err(KernelError::Invalid(format!("the loss became {loss} at step {} (lower the learning rate?)", self.step + 1)));
             }
-            self.track_participation();
+            if let Some(config) = &self.config.participation {
+                participation::track(config, &mut self.participation, &self.model, &self.grads);
+            }
             self.apply_gradients()?;
             self.step += 1;
             let alive_before = self.model.alive_counts();
@@ -370,26 +266,6 @@ impl Trainer {
                 for slot in self.slots[2 * (l + 1)].iter_mut().filter(|s| !s.is_empty()) {
                     slot[i * next..(i + 1) * next].fill(0.0);
                 }
-            }
-        }
-    }
-
-    /// Participation update from this step's gradients (before the optimizer moves θ).
-    fn track_participation(&mut self) {
-        let Some(p) = self.config.participation else { return };
-        for (l, s) in self.participation.iter_mut().enumerate() {
-            let layer = &self.model.layers[l];
-            let (gw, gb) = (&self.grads.weights[l], &self.grads.bias[l]);
-            for (i, si) in s.iter_mut().enumerate() {
-                let (mut dot, mut norm) = (gb[i] as f64 * layer.bias[i] as f64, layer.bias[i] as f64 * layer.bias[i] as f64);
-                for r in 0..layer.inputs {
-                    let w = layer.weights[r * layer.outputs + i] as f64;
-                    dot += gw[r * layer.outputs + i] as f64 * w;
-                    norm += w * w;
-                }
-                let benefit = -(p.alpha as f64) * dot;
-                let ascent = benefit - 2.0 * p.beta as f64 * norm * *si as f64 - p.gamma as f64;
-                *si = (*si + p.lr * ascent as f32).clamp(0.0, 1.0);
             }
         }
     }
@@ -462,90 +338,6 @@ impl Trainer {
         }
         Ok(())
     }
-
-    /// The whole training state: configuration, model, optimizer, PRNG, data cursor.
-    pub fn state(&self) -> Vec<u8> {
-        let mut w = Writer::default();
-        w.raw(STATE_MAGIC);
-        w.u32s(&self.config.sizes.iter().map(|&s| s as u32).collect::<Vec<_>>());
-        w.u64(self.config.seed);
-        w.u64(self.config.batch as u64);
-        w.u32(self.config.optimizer.slots() as u32);
-        w.u64(self.step);
-        w.u32(self.epoch);
-        w.u64(self.cursor as u64);
-        w.u32s(&self.shuffle.state);
-        w.u32s(&self.order);
-        w.f32(self.beta_powers.0);
-        w.f32(self.beta_powers.1);
-        for t in self.model.tensors() {
-            w.f32s(t);
-        }
-        for [s1, s2] in &self.slots {
-            w.f32s(s1);
-            w.f32s(s2);
-        }
-        for v in self.evolution.smoothed.iter().chain(&self.evolution.standardised).chain(&self.participation) {
-            w.f32s(v);
-        }
-        w.bytes
-    }
-
-    /// Restores [`Self::state`] bytes taken from a trainer with the same configuration.
-    pub fn load_state(&mut self, bytes: &[u8]) -> Result<(), KernelError> {
-        let mut r = Reader::new(bytes);
-        if r.raw(STATE_MAGIC.len(), "header")? != STATE_MAGIC {
-            return Err(KernelError::Invalid("not an evoprune state (bad header or version)".into()));
-        }
-        let sizes: Vec<usize> = r.u32s("layer sizes")?.into_iter().map(|s| s as usize).collect();
-        let (seed, batch, slots) = (r.u64("seed")?, r.u64("batch")? as usize, r.u32("optimizer")? as usize);
-        if sizes != self.config.sizes || seed != self.config.seed || batch != self.config.batch || slots != self.config.optimizer.slots() {
-            return Err(KernelError::Invalid(format!(
-                "the state was saved with sizes {sizes:?}, seed {seed}, batch {batch}; this trainer has sizes {:?}, seed {}, batch {}",
-                self.config.sizes, self.config.seed, self.config.batch
-            )));
-        }
-        let mut next = Trainer::new(self.config.clone())?;
-        next.step = r.u64("step")?;
-        next.epoch = r.u32("epoch")?;
-        next.cursor = r.u64("cursor")? as usize;
-        let rng: [u32; 4] = r.u32s("shuffle PRNG")?.try_into().map_err(|_| KernelError::Invalid("bad PRNG state".into()))?;
-        next.shuffle.state = rng;
-        next.order = r.u32s("epoch order")?;
-        next.beta_powers = (r.f32("beta1 power")?, r.f32("beta2 power")?);
-        for t in next.model.tensors_mut() {
-            r.f32s_into(t, "model tensor")?;
-        }
-        for [s1, s2] in next.slots.iter_mut() {
-            r.f32s_into(s1, "optimizer state")?;
-            r.f32s_into(s2, "optimizer state")?;
-        }
-        for v in next.evolution.smoothed.iter_mut().chain(next.evolution.standardised.iter_mut()).chain(next.participation.iter_mut()) {
-            r.f32s_into(v, "evolution state")?;
-        }
-        r.finish()?;
-        if next.cursor > 0 && next.cursor >= next.order.len() {
-            return Err(KernelError::Invalid("the state's data cursor is past its epoch order".into()));
-        }
-        next.train_rows = self.train_rows;
-        next.train = self.train.take();
-        next.test = self.test.take();
-        if let Some(train) = &next.train {
-            if next.cursor > 0 && next.order.len() != train.rows {
-                let message = format!("the state's epoch order covers {} rows but the training set has {}", next.order.len(), train.rows);
-                self.train = next.train.take();
-                self.test = next.test.take();
-                return Err(KernelError::Invalid(message));
-            }
-        }
-        *self = next;
-        Ok(())
-    }
-
-    /// SHA-256 of [`Self::state`], as lowercase hex.
-    pub fn state_hash(&self) -> String {
-        Sha256::digest(self.state()).iter().map(|b| format!("{b:02x}")).collect()
-    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -566,6 +358,8 @@ impl Split {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evolution::EvolutionConfig;
+    use crate::train::{ParticipationConfig, Schedule};
 
     /// A learnable toy problem: the class is which quarter of the row holds the brightest pixel.
     fn toy(rows: usize, seed: u64) -> Data {
@@ -636,7 +430,7 @@ mod tests {
         // Over 2 epochs the rate reaches 0 at the end.
         let mut short = Trainer::new(TrainConfig { schedule: Schedule::Cosine { epochs: 2 }, ..config(0) }).unwrap();
         short.set_train(toy(95, 1)).unwrap();
-        while short.epoch < 2 {
+        while short.epoch() < 2 {
             short.run(100).unwrap();
         }
         assert!(short.learning_rate().abs() < 1e-6);
@@ -648,7 +442,7 @@ mod tests {
         t.set_train(toy(95, 1)).unwrap();
         assert_eq!(t.batches_per_epoch(), 10);
         assert_eq!(t.run(100).unwrap(), 10, "stops at the epoch's end");
-        assert_eq!((t.epoch, t.cursor, t.step), (1, 0, 10));
+        assert_eq!((t.epoch(), t.cursor(), t.step()), (1, 0, 10));
     }
 
     #[test]
