@@ -4,6 +4,7 @@
 //!   summation order in its doc comment;
 //! - [`model`]: the population-scaled MLP (forward, backward, model files) and its optimizers;
 //! - [`evolution`]: fitness, selection dynamics, extinction and capacity;
+//! - [`population`]: which parameters each population owns (slices of the trainable tensors);
 //! - [`prune`]: hard pruning by a score, and compaction into a smaller plain MLP;
 //! - [`train`]: the training loop, its learning-rate schedule, checkpoints (the state bytes behind
 //!   `stateHash`) and participation variables;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod evolution;
 pub mod kernels;
 pub mod model;
+pub mod population;
 pub mod prune;
 pub mod rng;
 pub mod train;

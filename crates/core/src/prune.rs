@@ -129,36 +129,33 @@ pub fn masked(model: &Mlp, keep: &[Vec<bool>]) -> Mlp {
     out
 }
 
-/// The physically smaller plain MLP: hidden populations with m = 0 are removed (their column of
-/// W_l and entry of b_l, and their row of W_{l+1}); the survivors' masses are folded into the
-/// next layer (`W_{l+1}[i, :] ·= m_i`) and become 1. Refuses a model with an empty layer.
+/// The physically smaller plain MLP: hidden populations with m = 0 are removed (every slice they
+/// own: their column of W_l and entry of b_l, and their row of W_{l+1}, see
+/// [`crate::population`]); the survivors' masses are folded into the next layer
+/// (`W_{l+1}[i, :] ·= m_i`, one rounded product per weight) and become 1. Refuses a model with an
+/// empty layer.
 pub fn compact(model: &Mlp) -> Result<Mlp, KernelError> {
-    let kept: Vec<Vec<usize>> = model.masses.iter().map(|m| (0..m.len()).filter(|&i| m[i] > 0.0).collect()).collect();
-    if let Some(l) = kept.iter().position(|k| k.is_empty()) {
+    if let Some(l) = model.masses.iter().position(|m| !m.iter().any(|&x| x > 0.0)) {
         return Err(KernelError::Invalid(format!("hidden layer {l} has no living population; nothing to compact")));
     }
-    let mut sizes = vec![model.inputs()];
-    sizes.extend(kept.iter().map(|k| k.len()));
-    sizes.push(model.classes());
-    let all_inputs: Vec<usize> = (0..model.inputs()).collect();
-    let all_outputs: Vec<usize> = (0..model.classes()).collect();
-    let layers = model
+    let kept = model.layout().compaction(&model.masses);
+    let layers: Vec<Layer> = model
         .layers
         .iter()
         .enumerate()
         .map(|(l, layer)| {
-            let rows = if l == 0 { &all_inputs } else { &kept[l - 1] };
-            let cols = if l < kept.len() { &kept[l] } else { &all_outputs };
-            let fold = |r: usize| if l == 0 { 1.0 } else { model.masses[l - 1][r] };
-            let mut weights = Vec::with_capacity(rows.len() * cols.len());
-            for &r in rows {
-                let scale = fold(r);
-                weights.extend(cols.iter().map(|&c| layer.weights[r * layer.outputs + c] * scale));
+            let (w, b) = (&kept[2 * l], &kept[2 * l + 1]);
+            Layer {
+                inputs: w.rows.len(),
+                outputs: w.cols.len(),
+                weights: w.apply(&layer.weights, layer.outputs),
+                bias: b.apply(&layer.bias, layer.outputs),
             }
-            Layer { inputs: rows.len(), outputs: cols.len(), weights, bias: cols.iter().map(|&c| layer.bias[c]).collect() }
         })
         .collect();
-    let masses = kept.iter().map(|k| vec![1.0; k.len()]).collect();
+    let mut sizes = vec![model.inputs()];
+    sizes.extend(layers.iter().map(|l| l.outputs));
+    let masses = sizes[1..sizes.len() - 1].iter().map(|&n| vec![1.0; n]).collect();
     Ok(Mlp { sizes, layers, masses })
 }
 
@@ -209,6 +206,44 @@ mod tests {
         forward(&small, &mut ws_small, rows).unwrap();
         let gap = ws_big.logits.iter().zip(&ws_small.logits).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
         assert!(gap <= 1e-5, "max |Δlogit| = {gap}");
+    }
+
+    /// Compaction written out by hand for the MLP (what `compact` computed before populations
+    /// were a concept): the population layout must give these bits exactly.
+    fn compact_by_index(model: &Mlp) -> Mlp {
+        let kept: Vec<Vec<usize>> = model.masses.iter().map(|m| (0..m.len()).filter(|&i| m[i] > 0.0).collect()).collect();
+        let mut sizes = vec![model.inputs()];
+        sizes.extend(kept.iter().map(|k| k.len()));
+        sizes.push(model.classes());
+        let (inputs, outputs): (Vec<usize>, Vec<usize>) = ((0..model.inputs()).collect(), (0..model.classes()).collect());
+        let layers = (0..model.layers.len())
+            .map(|l| {
+                let layer = &model.layers[l];
+                let rows = if l == 0 { &inputs } else { &kept[l - 1] };
+                let cols = if l < kept.len() { &kept[l] } else { &outputs };
+                let mut weights = Vec::new();
+                for &r in rows {
+                    let scale = if l == 0 { 1.0 } else { model.masses[l - 1][r] };
+                    weights.extend(cols.iter().map(|&c| layer.weights[r * layer.outputs + c] * scale));
+                }
+                Layer { inputs: rows.len(), outputs: cols.len(), weights, bias: cols.iter().map(|&c| layer.bias[c]).collect() }
+            })
+            .collect();
+        let masses = kept.iter().map(|k| vec![1.0; k.len()]).collect();
+        Mlp { sizes, layers, masses }
+    }
+
+    #[test]
+    fn compaction_by_population_slices_keeps_the_bits() {
+        let mut m = model();
+        let mut rng = Xoshiro128::new(4, 1);
+        for l in m.layers.iter_mut() {
+            rng.fill_uniform(&mut l.bias, -1.0, 1.0);
+        }
+        m.masses[0][4] = 0.0;
+        let (a, b) = (compact(&m).unwrap(), compact_by_index(&m));
+        assert_eq!(a.sizes, b.sizes);
+        assert_eq!(a.to_bytes(), b.to_bytes());
     }
 
     #[test]

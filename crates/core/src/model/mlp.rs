@@ -13,6 +13,7 @@ use crate::kernels::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, colum
 use crate::error::{size_product, KernelError};
 use crate::kernels::gemm::{density, packed_len, NonzeroTerms, Op, Product, Update};
 use crate::kernels::loss::{argmax_rows, softmax_cross_entropy};
+use crate::population::Layout;
 use crate::rng::Xoshiro128;
 use crate::train::checkpoint::{Reader, Writer};
 
@@ -138,6 +139,32 @@ impl Mlp {
 
     pub fn parameter_count(&self) -> usize {
         self.layers.iter().map(|l| l.weights.len() + l.bias.len()).sum()
+    }
+
+    /// Trainable tensor `t` in optimizer order (`W_0, b_0, W_1, b_1, …`; no masses), the
+    /// numbering of [`crate::population::Layout`].
+    pub fn parameter(&self, t: usize) -> &[f32] {
+        let layer = &self.layers[t / 2];
+        if t % 2 == 0 {
+            &layer.weights
+        } else {
+            &layer.bias
+        }
+    }
+
+    pub fn parameter_mut(&mut self, t: usize) -> &mut [f32] {
+        let layer = &mut self.layers[t / 2];
+        if t % 2 == 0 {
+            &mut layer.weights
+        } else {
+            &mut layer.bias
+        }
+    }
+
+    /// Where this model's populations live: neuron `i` of hidden layer `l` owns column `i` of
+    /// `W_l`, entry `i` of `b_l` and row `i` of `W_{l+1}`.
+    pub fn layout(&self) -> Layout {
+        Layout::mlp(&self.sizes)
     }
 
     pub fn tensors_mut(&mut self) -> Vec<&mut [f32]> {

@@ -5,6 +5,7 @@ use crate::error::KernelError;
 use crate::evolution::EvolutionState;
 use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
 use crate::model::optim::{update, Optimizer, StepScalars};
+use crate::population::Layout;
 use crate::rng::Xoshiro128;
 
 use super::config::TrainConfig;
@@ -45,6 +46,8 @@ pub struct Trainer {
     pub(super) model: Mlp,
     /// Optimizer slots per tensor of W, b (in layer order).
     pub(super) slots: Vec<[Vec<f32>; 2]>,
+    /// Which slices of the tensors (and slots) each population owns.
+    layout: Layout,
     /// Adam's β₁ᵗ, β₂ᵗ, kept as running products.
     pub(super) beta_powers: (f32, f32),
     pub(super) step: u64,
@@ -88,6 +91,7 @@ impl Trainer {
             evolution: EvolutionState::new(&widths),
             participation: if config.participation.is_some() { widths.iter().map(|&n| vec![1.0; n]).collect() } else { Vec::new() },
             shuffle: Xoshiro128::new(config.seed, STREAM_SHUFFLE),
+            layout: model.layout(),
             model,
             slots,
             beta_powers: (1.0, 1.0),
@@ -240,31 +244,22 @@ impl Trainer {
         Ok(done)
     }
 
-    /// Zeroes the parameters and optimizer state that only extinct populations use: their
-    /// incoming weights and bias and their outgoing weights. They can no longer affect the loss
-    /// (their output is 0 for good and their gradients are 0), so this changes no prediction; it
-    /// keeps momentum from decaying through subnormal floats, which are slow on every CPU.
+    /// Zeroes the parameters and optimizer state that only extinct populations use: every slice
+    /// they own (for a neuron: its incoming weights and bias and its outgoing weights, see
+    /// [`crate::population`]). They can no longer affect the loss (their output is 0 for good and
+    /// their gradients are 0), so this changes no prediction; it keeps momentum from decaying
+    /// through subnormal floats, which are slow on every CPU.
     fn clear_extinct(&mut self) {
-        for l in 0..self.model.masses.len() {
-            for i in 0..self.model.masses[l].len() {
-                if self.model.masses[l][i] != 0.0 {
+        for g in 0..self.layout.groups().len() {
+            for i in 0..self.layout.groups()[g].width {
+                if self.model.masses[g][i] != 0.0 {
                     continue;
                 }
-                let outputs = self.model.layers[l].outputs;
-                for r in 0..self.model.layers[l].inputs {
-                    self.model.layers[l].weights[r * outputs + i] = 0.0;
-                    for slot in self.slots[2 * l].iter_mut().filter(|s| !s.is_empty()) {
-                        slot[r * outputs + i] = 0.0;
+                for slice in self.layout.slices(g, i) {
+                    self.layout.zero(slice, self.model.parameter_mut(slice.tensor));
+                    for slot in self.slots[slice.tensor].iter_mut().filter(|s| !s.is_empty()) {
+                        self.layout.zero(slice, slot);
                     }
-                }
-                self.model.layers[l].bias[i] = 0.0;
-                for slot in self.slots[2 * l + 1].iter_mut().filter(|s| !s.is_empty()) {
-                    slot[i] = 0.0;
-                }
-                let next = self.model.layers[l + 1].outputs;
-                self.model.layers[l + 1].weights[i * next..(i + 1) * next].fill(0.0);
-                for slot in self.slots[2 * (l + 1)].iter_mut().filter(|s| !s.is_empty()) {
-                    slot[i * next..(i + 1) * next].fill(0.0);
                 }
             }
         }
