@@ -1,9 +1,11 @@
 /**
- * What the kernels refuse, as the `kind` of the `KernelError` they throw: `shape` (a length that
- * does not match its dimensions), `data` (a label outside the classes), `invalid` (a bad
- * argument), `config` (a setting outside its range, named), `limit` (sizes too big for wasm32).
+ * What the kernels refuse, as the `kind` of the `KernelError` they throw: `refusal` (something
+ * they will not do although every argument is in range, e.g. a hard pruning that would empty a
+ * layer), `shape` (a length that does not match its dimensions), `data` (bad bytes: a model file,
+ * a state blob, a label outside the classes), `config` (a setting, name or argument outside its
+ * range or unknown, named), `limit` (sizes too big for wasm32).
  */
-export type KernelErrorKind = 'shape' | 'data' | 'invalid' | 'config' | 'limit';
+export type KernelErrorKind = 'refusal' | 'shape' | 'data' | 'config' | 'limit';
 
 /** The kind of a kernel error, or undefined for any other value. */
 export function kernelErrorKind(error: unknown): KernelErrorKind | undefined {

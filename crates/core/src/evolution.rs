@@ -25,7 +25,7 @@ impl Fitness {
             "gradient" => Ok(Fitness::Gradient),
             "taylor" => Ok(Fitness::Taylor),
             "magnitude" => Ok(Fitness::Magnitude),
-            other => Err(KernelError::Invalid(format!("fitness \"{other}\" is not one of {}", Self::NAMES.join(", ")))),
+            other => Err(KernelError::Config(format!("fitness \"{other}\" is not one of {}", Self::NAMES.join(", ")))),
         }
     }
 
@@ -88,7 +88,7 @@ pub const DYNAMICS: &[DynamicEntry] = &[
 pub fn dynamic_index(name: &str) -> Result<usize, KernelError> {
     DYNAMICS.iter().position(|d| d.name == name).ok_or_else(|| {
         let names: Vec<&str> = DYNAMICS.iter().map(|d| d.name).collect();
-        KernelError::Invalid(format!("dynamic \"{name}\" is not one of {}", names.join(", ")))
+        KernelError::Config(format!("dynamic \"{name}\" is not one of {}", names.join(", ")))
     })
 }
 

@@ -31,7 +31,7 @@ impl Score {
             "magnitude" => Ok(Score::Magnitude),
             "random" => Ok(Score::Random),
             "participation" => Ok(Score::Participation),
-            other => Err(KernelError::Invalid(format!("pruning score \"{other}\" is not one of {}", Self::NAMES.join(", ")))),
+            other => Err(KernelError::Config(format!("pruning score \"{other}\" is not one of {}", Self::NAMES.join(", ")))),
         }
     }
 }
@@ -61,7 +61,7 @@ pub fn scores(model: &Mlp, score: Score, seed: u64, participation: Option<&[Vec<
             model.masses.iter().map(|m| m.iter().map(|_| rng.next_f32()).collect()).collect()
         }
         Score::Participation => participation
-            .ok_or_else(|| KernelError::Invalid("participation scores were not tracked in this run".into()))?
+            .ok_or_else(|| KernelError::Config("participation scores were not tracked in this run".into()))?
             .to_vec(),
     })
 }
@@ -79,7 +79,7 @@ pub enum Scope {
 /// Refuses a fraction outside `[0, 1)` and any pruning that would empty a layer.
 pub fn survivors(model: &Mlp, scores: &[Vec<f32>], fraction: f64, scope: Scope) -> Result<Vec<Vec<bool>>, KernelError> {
     if !(0.0..1.0).contains(&fraction) || fraction.is_nan() {
-        return Err(KernelError::Invalid(format!(
+        return Err(KernelError::Config(format!(
             "cannot prune {}% of populations: the fraction must be in [0, 1) so that every layer keeps at least one",
             fraction * 100.0
         )));
@@ -107,7 +107,7 @@ pub fn survivors(model: &Mlp, scores: &[Vec<f32>], fraction: f64, scope: Scope) 
     }
     for (l, k) in keep.iter().enumerate() {
         if !k.iter().any(|&x| x) {
-            return Err(KernelError::Invalid(format!(
+            return Err(KernelError::Refusal(format!(
                 "pruning {}% ({scope:?}) would remove every population of hidden layer {l}",
                 fraction * 100.0
             )));
@@ -136,7 +136,7 @@ pub fn masked(model: &Mlp, keep: &[Vec<bool>]) -> Mlp {
 /// empty layer.
 pub fn compact(model: &Mlp) -> Result<Mlp, KernelError> {
     if let Some(l) = model.masses.iter().position(|m| !m.iter().any(|&x| x > 0.0)) {
-        return Err(KernelError::Invalid(format!("hidden layer {l} has no living population; nothing to compact")));
+        return Err(KernelError::Refusal(format!("hidden layer {l} has no living population; nothing to compact")));
     }
     let kept = model.layout().compaction(&model.masses);
     let layers: Vec<Layer> = model
@@ -184,8 +184,13 @@ mod tests {
         let keep = survivors(&m, &s, 4.0 / 9.0, Scope::Global).unwrap();
         // Extinct (0,1) and (1,2), then the lowest masses 0.3 (1,1) and 0.5 (0,0).
         assert_eq!(keep, vec![vec![false, false, true, true, true], vec![true, false, false, true]]);
-        assert!(survivors(&m, &s, 1.0, Scope::Global).unwrap_err().to_string().contains("cannot prune 100%"));
-        assert!(survivors(&m, &s, 0.85, Scope::Global).unwrap_err().to_string().contains("every population of hidden layer 1"));
+        let too_much = survivors(&m, &s, 1.0, Scope::Global).unwrap_err();
+        assert!(too_much.to_string().contains("cannot prune 100%") && too_much.kind() == "config", "{too_much:?}");
+        let emptied = survivors(&m, &s, 0.85, Scope::Global).unwrap_err();
+        assert!(emptied.to_string().contains("every population of hidden layer 1") && emptied.kind() == "refusal", "{emptied:?}");
+        let mut dead = m.clone();
+        dead.masses[1].fill(0.0);
+        assert_eq!(compact(&dead).unwrap_err().kind(), "refusal");
         let per_layer = survivors(&m, &s, 0.5, Scope::PerLayer).unwrap();
         assert_eq!(per_layer.iter().map(|k| k.iter().filter(|&&x| !x).count()).collect::<Vec<_>>(), vec![3, 2]);
     }

@@ -10,22 +10,19 @@ pub use model::Model;
 pub use trainer::{evolution_step, trainer_memory_check, Trainer};
 
 /// A kernel error as a JavaScript `Error` named `KernelError` whose `kind` says what went wrong
-/// (`shape`, `data`, `invalid`, `config`, `limit`), so TypeScript can tell a usage error from a failure.
+/// (`refusal`, `shape`, `data`, `config`, `limit`: see `KernelError` in evoprune-core), so
+/// TypeScript can tell a usage error from a failure.
 pub(crate) fn js_err(e: k::KernelError) -> JsValue {
-    kind_error(e.kind(), &e.to_string())
-}
-
-pub(crate) fn kind_error(kind: &str, message: &str) -> JsValue {
-    let error = js_sys::Error::new(message);
+    let error = js_sys::Error::new(e.message());
     error.set_name("KernelError");
     // Setting a property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("kind"), &JsValue::from_str(kind));
+    let _ = js_sys::Reflect::set(&error, &JsValue::from_str("kind"), &JsValue::from_str(e.kind()));
     error.into()
 }
 
-/// An argument the binding itself refuses (a bad name, a length mismatch).
-pub(crate) fn invalid(message: &str) -> JsValue {
-    kind_error("invalid", message)
+/// An argument the binding itself refuses (a bad name, an unknown layer), as a `config` error.
+pub(crate) fn config_error(message: String) -> JsValue {
+    js_err(k::KernelError::Config(message))
 }
 
 /// The module's linear memory, for typed-array views over buffers (rebuild them after growth).
@@ -88,7 +85,7 @@ pub fn gemm(
         "nn" => k::kernels::gemm::Op::NN,
         "tn" => k::kernels::gemm::Op::TN,
         "nt" => k::kernels::gemm::Op::NT,
-        other => return Err(invalid(&format!("gemm: op \"{other}\" is not one of nn, tn, nt"))),
+        other => return Err(config_error(format!("gemm: op \"{other}\" is not one of nn, tn, nt"))),
     };
     let product = k::kernels::gemm::Product::new(op, m, n, kdim);
     let update = if accumulate { k::kernels::gemm::Update::Accumulate } else { k::kernels::gemm::Update::Overwrite };

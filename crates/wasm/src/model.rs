@@ -4,7 +4,7 @@ use evoprune_core as k;
 use k::model::mlp::{evaluate, forward, Mlp, Workspace};
 use wasm_bindgen::prelude::*;
 
-use crate::{invalid, js_err, kind_error};
+use crate::{config_error, js_err};
 
 #[wasm_bindgen]
 pub struct Model {
@@ -41,7 +41,7 @@ impl Model {
     }
 
     pub fn masses(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
-        self.mlp.masses.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
+        self.mlp.masses.get(layer).cloned().ok_or_else(|| config_error(format!("no hidden layer {layer}")))
     }
 
     /// Living populations per hidden layer.
@@ -109,7 +109,7 @@ impl Model {
 
 fn check_images(mlp: &Mlp, images: &[u8], rows: usize) -> Result<(), JsValue> {
     if rows.checked_mul(mlp.inputs()) != Some(images.len()) {
-        return Err(kind_error("shape", &format!("{} image bytes for {rows} rows of {} inputs", images.len(), mlp.inputs())));
+        return Err(js_err(k::KernelError::Shape(format!("{} image bytes for {rows} rows of {} inputs", images.len(), mlp.inputs()))));
     }
     Ok(())
 }

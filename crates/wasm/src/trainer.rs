@@ -9,7 +9,7 @@ use k::train::{Data, ParticipationConfig, Schedule, Split, TrainConfig};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{invalid, js_err};
+use crate::{config_error, js_err};
 use crate::model::Model;
 
 #[derive(Deserialize)]
@@ -80,7 +80,7 @@ pub(crate) fn parse_scope(scope: &str) -> Result<Scope, JsValue> {
     match scope {
         "global" => Ok(Scope::Global),
         "layer" => Ok(Scope::PerLayer),
-        other => Err(invalid(&format!("pruning scope \"{other}\" is not one of global, layer"))),
+        other => Err(config_error(format!("pruning scope \"{other}\" is not one of global, layer"))),
     }
 }
 
@@ -88,7 +88,7 @@ fn parse_split(split: &str) -> Result<Split, JsValue> {
     match split {
         "train" => Ok(Split::Train),
         "test" => Ok(Split::Test),
-        other => Err(invalid(&format!("split \"{other}\" is not one of train, test"))),
+        other => Err(config_error(format!("split \"{other}\" is not one of train, test"))),
     }
 }
 
@@ -111,10 +111,10 @@ impl EvolutionJson {
 /// the trainer; returns `[…masses, …smoothed F, …standardised F̃]` after optimizer step `step`.
 #[wasm_bindgen]
 pub fn evolution_step(config: &str, step: f64, masses: &[f32], mass_grads: &[f32], smoothed: &[f32]) -> Result<Vec<f32>, JsValue> {
-    let e: EvolutionJson = serde_json::from_str(config).map_err(|e| invalid(&format!("evolution config: {e}")))?;
+    let e: EvolutionJson = serde_json::from_str(config).map_err(|e| config_error(format!("evolution config: {e}")))?;
     let config = e.build()?;
     if mass_grads.len() != masses.len() || smoothed.len() != masses.len() {
-        return Err(invalid("evolution_step: masses, gradients and smoothed fitness must have the same length"));
+        return Err(js_err(k::KernelError::Shape("evolution_step: masses, gradients and smoothed fitness must have the same length".into())));
     }
     let mut state = k::evolution::EvolutionState::new(&[masses.len()]);
     state.smoothed[0].copy_from_slice(smoothed);
@@ -128,7 +128,7 @@ pub fn evolution_step(config: &str, step: f64, masses: &[f32], mass_grads: &[f32
 
 /// The kernels' configuration from the trainer's JSON.
 fn parse_config(config: &str) -> Result<TrainConfig, JsValue> {
-    let c: ConfigJson = serde_json::from_str(config).map_err(|e| crate::kind_error("config", &format!("trainer config: {e}")))?;
+    let c: ConfigJson = serde_json::from_str(config).map_err(|e| config_error(format!("trainer config: {e}")))?;
     let optimizer = match c.optimizer {
         OptimizerJson::Sgd { lr, momentum, weight_decay } => Optimizer::Sgd { lr, momentum, weight_decay },
         OptimizerJson::Adam { lr, beta1, beta2, eps, weight_decay } => Optimizer::Adam { lr, beta1, beta2, eps, weight_decay },
@@ -227,7 +227,7 @@ impl Trainer {
 
     /// Masses of hidden layer `layer`.
     pub fn masses(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
-        self.inner.model().masses.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
+        self.inner.model().masses.get(layer).cloned().ok_or_else(|| config_error(format!("no hidden layer {layer}")))
     }
 
     /// Living populations (mass > 0) per hidden layer.
@@ -237,7 +237,7 @@ impl Trainer {
 
     /// The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
     pub fn fitness(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
-        self.inner.evolution().standardised.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
+        self.inner.evolution().standardised.get(layer).cloned().ok_or_else(|| config_error(format!("no hidden layer {layer}")))
     }
 
     /// Participation variables of hidden layer `layer` (empty unless tracked).

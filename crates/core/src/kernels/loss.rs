@@ -23,7 +23,7 @@ pub fn softmax_cross_entropy(
     for r in 0..rows {
         let y = labels[r] as usize;
         if y >= classes {
-            return Err(KernelError::Label { row: r, label: labels[r] as u32, classes });
+            return Err(KernelError::label(r, labels[r] as u32, classes));
         }
         let z = &logits[r * classes..(r + 1) * classes];
         let g = &mut grad[r * classes..(r + 1) * classes];
@@ -104,6 +104,7 @@ mod tests {
         assert!(loss.is_finite() && grad.iter().all(|g| g.is_finite()));
         let err = softmax_cross_entropy(1, 2, &[0.0, 0.0], &[2], &mut grad).unwrap_err();
         assert_eq!(err.to_string(), "label 2 in row 0 is not in 0..2");
+        assert_eq!(err.kind(), "data");
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Mlp {
     /// `seed`, layer by layer in row-major order; biases 0; every mass `initial_mass`.
     pub fn new(sizes: &[usize], seed: u64, initial_mass: f32) -> Result<Mlp, KernelError> {
         if sizes.len() < 2 || sizes.iter().any(|&s| s == 0) {
-            return Err(KernelError::Invalid(format!(
+            return Err(KernelError::Config(format!(
                 "layer sizes must be at least [inputs, classes], all positive; got {sizes:?}"
             )));
         }
@@ -105,20 +105,20 @@ impl Mlp {
     pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, KernelError> {
         let mut r = Reader::new(bytes);
         if r.raw(MODEL_MAGIC.len(), "header")? != MODEL_MAGIC {
-            return Err(KernelError::Invalid("not an evoprune model (bad header or version)".into()));
+            return Err(KernelError::Data("not an evoprune model (bad header or version)".into()));
         }
         let sizes: Vec<usize> = r.u32s("layer sizes")?.into_iter().map(|s| s as usize).collect();
         if sizes.len() < 2 || sizes.iter().any(|&s| s == 0 || s > 1 << 24) {
-            return Err(KernelError::Invalid(format!("model has implausible layer sizes {sizes:?}")));
+            return Err(KernelError::Data(format!("model has implausible layer sizes {sizes:?}")));
         }
         // The sizes decide what the rest of the file must hold: check that against the bytes
         // left before allocating anything (a crafted 36-byte file could otherwise ask for GBs).
         // Each tensor is a u64 length and its f32 values.
-        let floats = parameter_floats(&sizes).map_err(|_| KernelError::Invalid(format!("model has implausible layer sizes {sizes:?}")))?;
+        let floats = parameter_floats(&sizes).map_err(|_| KernelError::Data(format!("model has implausible layer sizes {sizes:?}")))?;
         let tensors = 3 * (sizes.len() - 1) - 1;
         let expected = floats.checked_mul(4).and_then(|b| b.checked_add(8 * tensors));
         if expected != Some(r.remaining()) {
-            return Err(KernelError::Invalid(format!(
+            return Err(KernelError::Data(format!(
                 "model file holds {} bytes after its header but layer sizes {sizes:?} need {}",
                 r.remaining(),
                 expected.map_or("more than this platform can address".to_string(), |e| e.to_string())
@@ -285,9 +285,9 @@ impl Workspace {
     pub fn gather(&mut self, images: &[u8], cols: usize, indices: &[u32]) -> Result<(), KernelError> {
         for (r, &idx) in indices.iter().enumerate() {
             let at = idx as usize * cols;
-            let row = images.get(at..at + cols).ok_or(KernelError::Shape { what: "gather: images", expected: at + cols, actual: images.len() })?;
+            let row = images.get(at..at + cols).ok_or(KernelError::shape("gather: images", at + cols, images.len()))?;
             let len = self.input.len();
-            let out = self.input.get_mut(r * cols..(r + 1) * cols).ok_or(KernelError::Shape { what: "gather: batch rows", expected: (r + 1) * cols, actual: len })?;
+            let out = self.input.get_mut(r * cols..(r + 1) * cols).ok_or(KernelError::shape("gather: batch rows", (r + 1) * cols, len))?;
             bytes_to_unit(row, out)?;
         }
         Ok(())
@@ -318,7 +318,7 @@ impl Scratch {
 
 fn check_rows(ws: &Workspace, rows: usize) -> Result<(), KernelError> {
     if rows > ws.max_rows {
-        return Err(KernelError::Invalid(format!("{rows} rows exceed the workspace's {}", ws.max_rows)));
+        return Err(KernelError::Shape(format!("{rows} rows exceed the workspace's {}", ws.max_rows)));
     }
     Ok(())
 }

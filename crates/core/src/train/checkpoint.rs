@@ -65,7 +65,7 @@ impl<'a> Reader<'a> {
 
     fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], KernelError> {
         if self.bytes.len() - self.at < n {
-            return Err(KernelError::Invalid(format!("state is truncated at byte {} (reading {what})", self.at)));
+            return Err(KernelError::Data(format!("state is truncated at byte {} (reading {what})", self.at)));
         }
         let out = &self.bytes[self.at..self.at + n];
         self.at += n;
@@ -90,7 +90,7 @@ impl<'a> Reader<'a> {
     pub fn f32s_into(&mut self, out: &mut [f32], what: &str) -> Result<(), KernelError> {
         let len = self.u64(what)? as usize;
         if len != out.len() {
-            return Err(KernelError::Invalid(format!("state has {len} values for {what}, expected {}", out.len())));
+            return Err(KernelError::Data(format!("state has {len} values for {what}, expected {}", out.len())));
         }
         for x in out.iter_mut() {
             *x = self.f32(what)?;
@@ -100,7 +100,7 @@ impl<'a> Reader<'a> {
     pub fn u32s(&mut self, what: &str) -> Result<Vec<u32>, KernelError> {
         let len = self.u64(what)? as usize;
         if len > (self.bytes.len() - self.at) / 4 {
-            return Err(KernelError::Invalid(format!("state is truncated in {what}")));
+            return Err(KernelError::Data(format!("state is truncated in {what}")));
         }
         (0..len).map(|_| self.u32(what)).collect()
     }
@@ -108,7 +108,7 @@ impl<'a> Reader<'a> {
         if self.at == self.bytes.len() {
             Ok(())
         } else {
-            Err(KernelError::Invalid(format!("state has {} unexpected trailing bytes", self.bytes.len() - self.at)))
+            Err(KernelError::Data(format!("state has {} unexpected trailing bytes", self.bytes.len() - self.at)))
         }
     }
 }
@@ -146,12 +146,12 @@ impl Trainer {
     pub fn load_state(&mut self, bytes: &[u8]) -> Result<(), KernelError> {
         let mut r = Reader::new(bytes);
         if r.raw(STATE_MAGIC.len(), "header")? != STATE_MAGIC {
-            return Err(KernelError::Invalid("not an evoprune state (bad header or version)".into()));
+            return Err(KernelError::Data("not an evoprune state (bad header or version)".into()));
         }
         let sizes: Vec<usize> = r.u32s("layer sizes")?.into_iter().map(|s| s as usize).collect();
         let (seed, batch, slots) = (r.u64("seed")?, r.u64("batch")? as usize, r.u32("optimizer")? as usize);
         if sizes != self.config.sizes || seed != self.config.seed || batch != self.config.batch || slots != self.config.optimizer.slots() {
-            return Err(KernelError::Invalid(format!(
+            return Err(KernelError::Data(format!(
                 "the state was saved with sizes {sizes:?}, seed {seed}, batch {batch}; this trainer has sizes {:?}, seed {}, batch {}",
                 self.config.sizes, self.config.seed, self.config.batch
             )));
@@ -160,7 +160,7 @@ impl Trainer {
         next.step = r.u64("step")?;
         next.epoch = r.u32("epoch")?;
         next.cursor = r.u64("cursor")? as usize;
-        let rng: [u32; 4] = r.u32s("shuffle PRNG")?.try_into().map_err(|_| KernelError::Invalid("bad PRNG state".into()))?;
+        let rng: [u32; 4] = r.u32s("shuffle PRNG")?.try_into().map_err(|_| KernelError::Data("bad PRNG state".into()))?;
         next.shuffle.state = rng;
         next.order = r.u32s("epoch order")?;
         next.beta_powers = (r.f32("beta1 power")?, r.f32("beta2 power")?);
@@ -176,7 +176,7 @@ impl Trainer {
         }
         r.finish()?;
         if next.cursor > 0 && next.cursor >= next.order.len() {
-            return Err(KernelError::Invalid("the state's data cursor is past its epoch order".into()));
+            return Err(KernelError::Data("the state's data cursor is past its epoch order".into()));
         }
         next.train_rows = self.train_rows;
         next.train = self.train.take();
@@ -186,7 +186,7 @@ impl Trainer {
                 let message = format!("the state's epoch order covers {} rows but the training set has {}", next.order.len(), train.rows);
                 self.train = next.train.take();
                 self.test = next.test.take();
-                return Err(KernelError::Invalid(message));
+                return Err(KernelError::Data(message));
             }
         }
         *self = next;

@@ -26,13 +26,13 @@ pub struct Data {
 impl Data {
     pub fn new(images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize, classes: usize) -> Result<Data, KernelError> {
         if images.len() != crate::error::size_product("images", rows, cols)? {
-            return Err(KernelError::Invalid(format!("{} image bytes for {rows} rows of {cols}", images.len())));
+            return Err(KernelError::Shape(format!("{} image bytes for {rows} rows of {cols}", images.len())));
         }
         if labels.len() != rows {
-            return Err(KernelError::Invalid(format!("{} labels for {rows} images", labels.len())));
+            return Err(KernelError::Shape(format!("{} labels for {rows} images", labels.len())));
         }
         if let Some((row, &label)) = labels.iter().enumerate().find(|(_, &y)| y as usize >= classes) {
-            return Err(KernelError::Label { row, label: label as u32, classes });
+            return Err(KernelError::label(row, label as u32, classes));
         }
         Ok(Data { images, labels, rows, cols })
     }
@@ -113,7 +113,7 @@ impl Trainer {
 
     fn check_data(&self, data: &Data) -> Result<(), KernelError> {
         if data.cols != self.model.inputs() {
-            return Err(KernelError::Invalid(format!(
+            return Err(KernelError::Shape(format!(
                 "images have {} values each but the model's input layer has {}",
                 data.cols,
                 self.model.inputs()
@@ -125,7 +125,7 @@ impl Trainer {
     pub fn set_train(&mut self, data: Data) -> Result<(), KernelError> {
         self.check_data(&data)?;
         if !self.order.is_empty() && self.order.len() != data.rows {
-            return Err(KernelError::Invalid(format!(
+            return Err(KernelError::Data(format!(
                 "the state's epoch order covers {} rows but the training set has {}",
                 self.order.len(),
                 data.rows
@@ -193,7 +193,7 @@ impl Trainer {
     /// Runs up to `max_batches` batches, stopping early at the end of an epoch. Returns how
     /// many ran. The last batch of an epoch holds the remaining rows (it may be smaller).
     pub fn run(&mut self, max_batches: usize) -> Result<usize, KernelError> {
-        let train = self.train.take().ok_or_else(|| KernelError::Invalid("no training data set".into()))?;
+        let train = self.train.take().ok_or_else(|| KernelError::Data("no training data set".into()))?;
         let result = self.run_on(&train, max_batches);
         self.train = Some(train);
         result
@@ -201,7 +201,7 @@ impl Trainer {
 
     fn run_on(&mut self, train: &Data, max_batches: usize) -> Result<usize, KernelError> {
         if train.rows == 0 {
-            return Err(KernelError::Invalid("the training set is empty".into()));
+            return Err(KernelError::Data("the training set is empty".into()));
         }
         let mut done = 0;
         while done < max_batches {
@@ -218,7 +218,7 @@ impl Trainer {
             }
             let loss = forward_backward(&self.model, &mut self.ws, &self.batch_labels[..rows], &mut self.grads)?;
             if !loss.is_finite() {
-                return Err(KernelError::Invalid(format!("the loss became {loss} at step {} (lower the learning rate?)", self.step + 1)));
+                return Err(KernelError::Refusal(format!("the loss became {loss} at step {} (lower the learning rate?)", self.step + 1)));
             }
             if let Some(config) = &self.config.participation {
                 participation::track(config, &mut self.participation, &self.model, &self.grads);
@@ -297,7 +297,7 @@ impl Trainer {
             Split::Train => self.train.as_ref(),
             Split::Test => self.test.as_ref(),
         }
-        .ok_or_else(|| KernelError::Invalid(format!("no {} data set", split.name())))?;
+        .ok_or_else(|| KernelError::Data(format!("no {} data set", split.name())))?;
         evaluate(&self.model, &mut self.ws, &data.images, &data.labels)
     }
 
@@ -324,7 +324,7 @@ impl Trainer {
     pub fn set_parameters(&mut self, values: &[f32]) -> Result<(), KernelError> {
         let total: usize = self.model.tensors().iter().map(|t| t.len()).sum();
         if values.len() != total {
-            return Err(KernelError::Shape { what: "parameters", expected: total, actual: values.len() });
+            return Err(KernelError::shape("parameters", total, values.len()));
         }
         let mut at = 0;
         for t in self.model.tensors_mut() {
@@ -543,7 +543,9 @@ mod tests {
         assert!(other.load_state(&a.state()).unwrap_err().to_string().contains("seed 5"));
         let bytes = a.state();
         let mut same = Trainer::new(config(5)).unwrap();
-        assert!(same.load_state(&bytes[..bytes.len() - 3]).unwrap_err().to_string().contains("truncated"));
-        assert!(same.load_state(b"garbage").is_err());
+        let truncated = same.load_state(&bytes[..bytes.len() - 3]).unwrap_err();
+        assert!(truncated.to_string().contains("truncated") && truncated.kind() == "data", "{truncated:?}");
+        assert_eq!(same.load_state(b"garbage").unwrap_err().kind(), "data");
+        assert_eq!(other.load_state(&bytes).unwrap_err().kind(), "data", "a state saved for another configuration");
     }
 }

@@ -161,7 +161,7 @@ impl Product {
     fn pack(&self, b: Operand, packed: &mut [f32]) -> Result<bool, KernelError> {
         let needed = self.packed_len()?;
         if packed.len() < needed {
-            return Err(KernelError::Shape { what: "gemm: packing workspace", expected: needed, actual: packed.len() });
+            return Err(KernelError::shape("gemm: packing workspace", needed, packed.len()));
         }
         if self.m == 0 || self.n == 0 {
             return Ok(false);
