@@ -8,6 +8,7 @@
 //! - [`prune`]: hard pruning by a score, and compaction into a smaller plain MLP;
 //! - [`train`]: the training loop, its learning-rate schedule, checkpoints (the state bytes behind
 //!   `stateHash`) and participation variables;
+//! - [`registry`]: every dynamic, fitness mode, pruning score and scope, by name;
 //! - [`rng`]: the one PRNG; [`error`]: what the core refuses, by kind.
 //!
 //! Everything here is deterministic by construction: each reduction has one documented order,
@@ -22,6 +23,7 @@ pub mod kernels;
 pub mod model;
 pub mod population;
 pub mod prune;
+pub mod registry;
 pub mod rng;
 pub mod train;
 

@@ -22,20 +22,6 @@ pub enum Score {
     Participation,
 }
 
-impl Score {
-    pub const NAMES: [&'static str; 4] = ["mass", "magnitude", "random", "participation"];
-
-    pub fn parse(name: &str) -> Result<Score, KernelError> {
-        match name {
-            "mass" => Ok(Score::Mass),
-            "magnitude" => Ok(Score::Magnitude),
-            "random" => Ok(Score::Random),
-            "participation" => Ok(Score::Participation),
-            other => Err(KernelError::Config(format!("pruning score \"{other}\" is not one of {}", Self::NAMES.join(", ")))),
-        }
-    }
-}
-
 /// Scores per hidden layer. `participation` is needed for [`Score::Participation`].
 pub fn scores(model: &Mlp, score: Score, seed: u64, participation: Option<&[Vec<f32>]>) -> Result<Vec<Vec<f32>>, KernelError> {
     Ok(match score {
@@ -114,6 +100,26 @@ pub fn survivors(model: &Mlp, scores: &[Vec<f32>], fraction: f64, scope: Scope) 
         }
     }
     Ok(keep)
+}
+
+/// One hard pruning: remove `fraction` of the populations ranked by `score` within `scope`
+/// (`seed` drives the `random` score).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pruning {
+    pub score: Score,
+    pub fraction: f64,
+    pub scope: Scope,
+    pub seed: u64,
+}
+
+impl Pruning {
+    /// The masked model (pruned populations get mass 0). `participation` is needed by
+    /// [`Score::Participation`] only.
+    pub fn apply(&self, model: &Mlp, participation: Option<&[Vec<f32>]>) -> Result<Mlp, KernelError> {
+        let scores = scores(model, self.score, self.seed, participation)?;
+        let keep = survivors(model, &scores, self.fraction, self.scope)?;
+        Ok(masked(model, &keep))
+    }
 }
 
 /// The masked model: pruned populations get mass 0 (same shapes, same arithmetic otherwise).
@@ -260,6 +266,5 @@ mod tests {
         let r1 = scores(&m, Score::Random, 4, None).unwrap();
         assert_eq!(r1, scores(&m, Score::Random, 4, None).unwrap());
         assert!(scores(&m, Score::Participation, 0, None).is_err());
-        assert_eq!(Score::parse("magnitud").unwrap_err().to_string(), "pruning score \"magnitud\" is not one of mass, magnitude, random, participation");
     }
 }

@@ -1,7 +1,8 @@
 //! The golden product: native kernels must give exactly the bytes that the wasm build gives
 //! (test/engine/golden.test.ts checks the wasm side against the same file).
 
-use evoprune_core::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
+use evoprune_core::evolution::{DynamicParams, EvolutionConfig, Fitness};
+use evoprune_core::registry;
 use evoprune_core::model::optim::Optimizer;
 use evoprune_core::train::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
 use evoprune_core::kernels::gemm::{Op, Product, Update};
@@ -74,10 +75,10 @@ fn golden_training_run_hash_is_pinned() {
         batch: 16,
         optimizer: Optimizer::Sgd { lr: 0.1, momentum: 0.9, weight_decay: 0.0 },
         schedule: Schedule::Cosine { epochs: 3 },
-        initial_mass: 1.0,
+        initial_mass: Some(1.0),
         evolution: EvolutionConfig {
             fitness: Fitness::Gradient,
-            dynamic: dynamic_index("exponential").unwrap(),
+            dynamic: registry::dynamic("exponential").unwrap(),
             params: DynamicParams { eta: 0.2, mu: 0.0 },
             rho: 0.9,
             epsilon: 1e-3,

@@ -34,10 +34,10 @@ pub struct Layer {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mlp {
     /// `[inputs, hidden…, classes]`.
-    pub sizes: Vec<usize>,
-    pub layers: Vec<Layer>,
+    pub(crate) sizes: Vec<usize>,
+    pub(crate) layers: Vec<Layer>,
     /// One mass vector per hidden layer.
-    pub masses: Vec<Vec<f32>>,
+    pub(crate) masses: Vec<Vec<f32>>,
 }
 
 impl Mlp {
@@ -65,6 +65,33 @@ impl Mlp {
             .collect();
         let masses = sizes[1..sizes.len() - 1].iter().map(|&n| vec![initial_mass; n]).collect();
         Ok(Mlp { sizes: sizes.to_vec(), layers, masses })
+    }
+
+    /// `[inputs, hidden…, classes]`.
+    pub fn sizes(&self) -> &[usize] {
+        &self.sizes
+    }
+
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// One mass vector per hidden layer.
+    pub fn masses(&self) -> &[Vec<f32>] {
+        &self.masses
+    }
+
+    /// The masses of hidden layer `layer`.
+    pub fn masses_of(&self, layer: usize) -> Result<&[f32], KernelError> {
+        self.masses.get(layer).map(Vec::as_slice).ok_or_else(|| no_layer(layer, self.masses.len()))
+    }
+
+    /// Checks that `images` holds `rows` images of [`Mlp::inputs`] bytes each.
+    pub fn check_images(&self, images: &[u8], rows: usize) -> Result<(), KernelError> {
+        if rows.checked_mul(self.inputs()) != Some(images.len()) {
+            return Err(KernelError::Shape(format!("{} image bytes for {rows} rows of {} inputs", images.len(), self.inputs())));
+        }
+        Ok(())
     }
 
     pub fn inputs(&self) -> usize {
@@ -179,6 +206,11 @@ impl Mlp {
         }
         out
     }
+}
+
+/// "no hidden layer `layer`" (a config error: the argument is out of range).
+pub(crate) fn no_layer(layer: usize, hidden: usize) -> KernelError {
+    KernelError::Config(format!("no hidden layer {layer} (the model has {hidden})"))
 }
 
 /// Floats of a model with these layer sizes: every W, b and hidden mass vector (overflow is an error).

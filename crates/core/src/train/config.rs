@@ -1,8 +1,9 @@
 //! What a trainer is built from, its ranges, and the memory it plans to use.
 
 use crate::error::KernelError;
-use crate::evolution::EvolutionConfig;
+use crate::evolution::{Capacity, EvolutionConfig};
 use crate::model::optim::Optimizer;
+use crate::registry::{DYNAMICS, PARAMS};
 
 use super::participation::ParticipationConfig;
 use super::schedule::Schedule;
@@ -27,13 +28,22 @@ pub struct TrainConfig {
     pub batch: usize,
     pub optimizer: Optimizer,
     pub schedule: Schedule,
-    pub initial_mass: f32,
+    /// Every population's starting mass; `None` takes the dynamic's default from the registry
+    /// (1, or 0.9 for the capacity-bounded `logistic`): see [`TrainConfig::initial_mass`].
+    pub initial_mass: Option<f32>,
     pub evolution: EvolutionConfig,
     /// Track participation variables (the companion paper's baseline score) during training.
     pub participation: Option<ParticipationConfig>,
 }
 
 impl TrainConfig {
+    /// The starting mass of every population: the configured one, else the default of the
+    /// configured dynamic in [`crate::registry::DYNAMICS`] (1 if the dynamic index is unknown,
+    /// which [`TrainConfig::validate`] refuses).
+    pub fn initial_mass(&self) -> f32 {
+        self.initial_mass.unwrap_or_else(|| DYNAMICS.get(self.evolution.dynamic).map_or(1.0, |d| d.initial_mass))
+    }
+
     /// Refuses every hyper-parameter outside its range, naming the field (the same rules as the
     /// TypeScript schema, so the kernels are safe to call directly).
     pub fn validate(&self) -> Result<(), KernelError> {
@@ -57,10 +67,21 @@ impl TrainConfig {
         if let Schedule::Cosine { epochs: 0 } = self.schedule {
             return Err(KernelError::Config("schedule.epochs: 0 is out of range (must be ≥ 1)".into()));
         }
-        range("initialMass", self.initial_mass, self.initial_mass > 0.0, "must be > 0")?;
         let e = &self.evolution;
-        range("evolution.eta", e.params.eta, e.params.eta >= 0.0, "must be ≥ 0")?;
-        range("evolution.mu", e.params.mu, e.params.mu >= 0.0, "must be ≥ 0")?;
+        let Some(dynamic) = DYNAMICS.get(e.dynamic) else {
+            return Err(KernelError::Config(format!("evolution.dynamic: {} is not an index into the registry's {} dynamics", e.dynamic, DYNAMICS.len())));
+        };
+        let initial_mass = self.initial_mass();
+        range("initialMass", initial_mass, initial_mass > 0.0, "must be > 0")?;
+        if dynamic.capacity == Capacity::UnitInterval && initial_mass >= 1.0 {
+            return Err(KernelError::Config(format!(
+                "initialMass: {initial_mass} is out of range (must be < 1 for the capacity-bounded dynamic \"{}\", whose update is 0 at mass 1)",
+                dynamic.name
+            )));
+        }
+        for (param, value) in PARAMS.iter().zip([e.params.eta, e.params.mu]) {
+            range(&format!("evolution.{}", param.name), value, value >= param.min, &format!("must be ≥ {}", param.min))?;
+        }
         range("evolution.rho", e.rho, (0.0..1.0).contains(&e.rho), "must be in [0, 1)")?;
         range("evolution.epsilon", e.epsilon, e.epsilon > 0.0, "must be > 0")?;
         if e.interval == 0 {
@@ -104,6 +125,14 @@ impl TrainConfig {
         let workspace = per_row.checked_mul(rows)?.checked_add(largest.max(widest.checked_mul(rows)?))?;
         let data = (train_rows as u64 + test_rows as u64).checked_mul(inputs + 1)?.checked_add(4 * train_rows as u64)?;
         state.checked_add(workspace)?.checked_mul(4)?.checked_add(data)
+    }
+
+    /// Checks every range, and the memory a trainer needs with `train_rows` and `test_rows`
+    /// images, before any data is copied in; returns the bytes it needs.
+    pub fn memory_check(&self, train_rows: usize, test_rows: usize) -> Result<u64, KernelError> {
+        self.validate()?;
+        self.check_memory(train_rows, test_rows)?;
+        Ok(self.memory_bytes(train_rows, test_rows).unwrap_or(u64::MAX))
     }
 
     /// Refuses a configuration that would need more than [`TRAINER_MEMORY_LIMIT`].

@@ -6,6 +6,7 @@ use crate::evolution::EvolutionState;
 use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
 use crate::model::optim::{update, Optimizer, StepScalars};
 use crate::population::Layout;
+use crate::prune::{Pruning, Score, Scope};
 use crate::rng::Xoshiro128;
 
 use super::config::TrainConfig;
@@ -77,7 +78,7 @@ impl Trainer {
             return Err(KernelError::Config(format!("sizes: {:?} must be at least [inputs, classes], all positive", config.sizes)));
         }
         config.check_memory(0, 0)?;
-        let model = Mlp::new(&config.sizes, config.seed, config.initial_mass)?;
+        let model = Mlp::new(&config.sizes, config.seed, config.initial_mass())?;
         let slots = model
             .layers
             .iter()
@@ -136,6 +137,16 @@ impl Trainer {
         Ok(())
     }
 
+    /// Copies a byte image set in as the `split` data: `rows` images of `cols` bytes each, one
+    /// label per image (checked against the model's classes).
+    pub fn set_data(&mut self, split: Split, images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<(), KernelError> {
+        let data = Data::new(images, labels, rows, cols, self.model.classes())?;
+        match split {
+            Split::Train => self.set_train(data),
+            Split::Test => self.set_test(data),
+        }
+    }
+
     pub fn set_test(&mut self, data: Data) -> Result<(), KernelError> {
         self.check_data(&data)?;
         self.test = Some(data);
@@ -160,6 +171,19 @@ impl Trainer {
     /// Participation variables per hidden layer (empty unless configured).
     pub fn participation(&self) -> &[Vec<f32>] {
         &self.participation
+    }
+
+    /// Participation variables of hidden layer `layer` (empty unless tracked).
+    pub fn participation_of(&self, layer: usize) -> &[f32] {
+        self.participation.get(layer).map_or(&[], Vec::as_slice)
+    }
+
+    /// The current model with `fraction` of its populations pruned (mass 0), ranked by `score`
+    /// within `scope`; the `random` score draws from this trainer's seed, `participation` uses
+    /// the tracked variables.
+    pub fn pruned(&self, score: Score, fraction: f64, scope: Scope) -> Result<Mlp, KernelError> {
+        let participation = (!self.participation.is_empty()).then_some(self.participation.as_slice());
+        Pruning { score, fraction, scope, seed: self.config.seed }.apply(&self.model, participation)
     }
 
     /// Optimizer steps taken.
@@ -342,6 +366,15 @@ pub enum Split {
 }
 
 impl Split {
+    /// `train` or `test`.
+    pub fn parse(name: &str) -> Result<Split, KernelError> {
+        match name {
+            "train" => Ok(Split::Train),
+            "test" => Ok(Split::Test),
+            other => Err(KernelError::Config(format!("split \"{other}\" is not one of train, test"))),
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Split::Train => "train",
@@ -354,6 +387,7 @@ impl Split {
 mod tests {
     use super::*;
     use crate::evolution::EvolutionConfig;
+    use crate::registry;
     use crate::train::{ParticipationConfig, Schedule};
 
     /// A learnable toy problem: the class is which quarter of the row holds the brightest pixel.
@@ -380,7 +414,7 @@ mod tests {
             batch: 10,
             optimizer: Optimizer::Sgd { lr: 0.1, momentum: 0.9, weight_decay: 0.0 },
             schedule: Schedule::Constant,
-            initial_mass: 1.0,
+            initial_mass: None,
             evolution: EvolutionConfig::dense(),
             participation: None,
         }
@@ -461,11 +495,11 @@ mod tests {
 
     #[test]
     fn evolution_creates_extinction_deterministically_and_resumes_exactly() {
-        use crate::evolution::{dynamic_index, DynamicParams, Fitness};
+        use crate::evolution::{DynamicParams, Fitness};
         let evolving = |seed| TrainConfig {
             evolution: EvolutionConfig {
                 fitness: Fitness::Gradient,
-                dynamic: dynamic_index("replicator").unwrap(),
+                dynamic: registry::dynamic("replicator").unwrap(),
                 params: DynamicParams { eta: 0.2, mu: 0.0 },
                 rho: 0.9,
                 epsilon: 1e-3,
@@ -527,7 +561,17 @@ mod tests {
         refuse(evolving(&|e| e.epsilon = -1.0), "evolution.epsilon: -1");
         refuse(evolving(&|e| e.params.mu = -0.1), "evolution.mu: -0.1");
         refuse(TrainConfig { batch: 0, ..config(0) }, "batch: 0");
-        refuse(TrainConfig { initial_mass: 0.0, ..config(0) }, "initialMass: 0");
+        refuse(TrainConfig { initial_mass: Some(0.0), ..config(0) }, "initialMass: 0");
+        let logistic = |initial_mass| TrainConfig {
+            initial_mass,
+            evolution: EvolutionConfig { dynamic: registry::dynamic("logistic").unwrap(), ..EvolutionConfig::dense() },
+            ..config(0)
+        };
+        let error = Trainer::new(logistic(Some(1.0))).err().expect("refused");
+        assert!(error.to_string().starts_with("initialMass: 1 is out of range (must be < 1") && error.kind() == "config", "{error}");
+        // Without initialMass the logistic dynamic starts at its registry default, where it moves.
+        assert_eq!(Trainer::new(logistic(None)).unwrap().model().masses[0][0], 0.9);
+        assert_eq!(Trainer::new(config(0)).unwrap().model().masses[0][0], 1.0);
         // Too big for a wasm32 trainer: a named limit error, not an allocation failure.
         for c in [TrainConfig { sizes: vec![784, 65536, 65536, 10], ..config(0) }, TrainConfig { sizes: vec![784, 100_000, 100_000, 10], ..config(0) }, TrainConfig { batch: 100_000_000, ..config(0) }] {
             let error = Trainer::new(c).err().expect("refused");
