@@ -13,7 +13,7 @@ mod model;
 mod registry;
 mod trainer;
 pub use model::Model;
-pub use registry::{registry_json, registry_json_pretty};
+pub use registry::registry_json;
 pub use trainer::{evolution_step, trainer_memory_check, Trainer};
 
 /// A core error as a JavaScript `Error` named `KernelError` whose `kind` says what went wrong
