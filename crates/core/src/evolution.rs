@@ -242,7 +242,7 @@ impl EvolutionState {
         // Fitness is tracked for every dynamic (`none` included, for telemetry and comparison).
         let entry = &DYNAMICS[config.dynamic];
         let params = if config.anneal { DynamicParams { eta: config.params.eta * lr_factor, ..config.params } } else { config.params };
-        let due = step > config.warmup && step % config.interval.max(1) as u64 == 0;
+        let due = step > config.warmup && step.is_multiple_of(config.interval.max(1) as u64);
         for ((m, g), (f, ft)) in masses.iter_mut().zip(mass_grads).zip(self.smoothed.iter_mut().zip(self.standardised.iter_mut())) {
             for ((&mi, &gi), fi) in m.iter().zip(g).zip(f.iter_mut()) {
                 *fi = if mi > 0.0 { config.rho * *fi + (1.0 - config.rho) * config.fitness.raw(mi, gi) } else { 0.0 };
@@ -268,7 +268,13 @@ pub struct LayerStep {
 
 /// One evolution step of a single layer from its masses, mass gradients and smoothed fitness,
 /// after optimizer step `step` with the schedule at its full rate (for tests and tools).
-pub fn step_layer(config: &EvolutionConfig, step: u64, masses: &[f32], mass_grads: &[f32], smoothed: &[f32]) -> Result<LayerStep, KernelError> {
+pub fn step_layer(
+    config: &EvolutionConfig,
+    step: u64,
+    masses: &[f32],
+    mass_grads: &[f32],
+    smoothed: &[f32],
+) -> Result<LayerStep, KernelError> {
     check_len("evolution step: mass gradients", mass_grads.len(), masses.len())?;
     check_len("evolution step: smoothed fitness", smoothed.len(), masses.len())?;
     let mut state = EvolutionState::new(&[masses.len()]);

@@ -98,30 +98,36 @@ impl Layout {
     /// slices dropped) and every survivor's mass is folded into its mass-carrying slice.
     /// `masses[g][i]` is the mass of population `i` of group `g`.
     pub fn compaction(&self, masses: &[Vec<f32>]) -> Vec<Kept> {
-        let mut keep: Vec<(Vec<bool>, Vec<bool>, Vec<Option<f32>>)> =
-            self.shapes.iter().map(|s| (vec![true; s.rows], vec![true; s.cols], vec![None; s.rows])).collect();
+        let mut kept: Vec<Mask> =
+            self.shapes.iter().map(|s| Mask { rows: vec![true; s.rows], cols: vec![true; s.cols], scale: vec![None; s.rows] }).collect();
         for (g, group) in self.groups.iter().enumerate() {
-            for i in 0..group.width {
-                let mass = masses[g][i];
+            for (i, &mass) in masses[g].iter().enumerate().take(group.width) {
                 for slice in self.slices(g, i) {
-                    let (rows, cols, scale) = &mut keep[slice.tensor];
+                    let mask = &mut kept[slice.tensor];
                     match (slice.axis, mass > 0.0) {
-                        (Axis::Row, false) => rows[i] = false,
-                        (Axis::Column, false) => cols[i] = false,
-                        (Axis::Row, true) if slice.carries_mass => scale[i] = Some(mass),
+                        (Axis::Row, false) => mask.rows[i] = false,
+                        (Axis::Column, false) => mask.cols[i] = false,
+                        (Axis::Row, true) if slice.carries_mass => mask.scale[i] = Some(mass),
                         _ => debug_assert!(!slice.carries_mass, "only rows carry a population's mass"),
                     }
                 }
             }
         }
-        keep.into_iter()
-            .map(|(rows, cols, scale)| Kept {
+        kept.into_iter()
+            .map(|Mask { rows, cols, scale }| Kept {
                 rows: (0..rows.len()).filter(|&r| rows[r]).collect(),
                 cols: (0..cols.len()).filter(|&c| cols[c]).collect(),
                 scale,
             })
             .collect()
     }
+}
+
+/// Which rows and columns of one tensor survive, and the mass folded into each row.
+struct Mask {
+    rows: Vec<bool>,
+    cols: Vec<bool>,
+    scale: Vec<Option<f32>>,
 }
 
 /// The lines of one tensor that compaction keeps, and the mass folded into each row (if any).

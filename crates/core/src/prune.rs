@@ -46,9 +46,9 @@ pub fn scores(model: &Mlp, score: Score, seed: u64, participation: Option<&[Vec<
             let mut rng = Xoshiro128::new(seed, STREAM_PRUNE);
             model.masses.iter().map(|m| m.iter().map(|_| rng.next_f32()).collect()).collect()
         }
-        Score::Participation => participation
-            .ok_or_else(|| KernelError::Config("participation scores were not tracked in this run".into()))?
-            .to_vec(),
+        Score::Participation => {
+            participation.ok_or_else(|| KernelError::Config("participation scores were not tracked in this run".into()))?.to_vec()
+        }
     })
 }
 

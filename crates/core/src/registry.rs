@@ -7,7 +7,7 @@
 
 use crate::error::KernelError;
 use crate::evolution::{self, Capacity, DynamicFn, Fitness};
-use crate::prune::{Score, Scope};
+use crate::prune::{Scope, Score};
 
 /// A hyper-parameter a dynamic reads, with its range (`value ≥ min`, finite).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -93,9 +93,18 @@ mod tests {
 
     #[test]
     fn streams_differ_and_seeds_repeat() {
-        let a: Vec<u32> = { let mut r = Xoshiro128::new(7, 0); (0..4).map(|_| r.next_u32()).collect() };
-        let b: Vec<u32> = { let mut r = Xoshiro128::new(7, 1); (0..4).map(|_| r.next_u32()).collect() };
-        let c: Vec<u32> = { let mut r = Xoshiro128::new(7, 0); (0..4).map(|_| r.next_u32()).collect() };
+        let a: Vec<u32> = {
+            let mut r = Xoshiro128::new(7, 0);
+            (0..4).map(|_| r.next_u32()).collect()
+        };
+        let b: Vec<u32> = {
+            let mut r = Xoshiro128::new(7, 1);
+            (0..4).map(|_| r.next_u32()).collect()
+        };
+        let c: Vec<u32> = {
+            let mut r = Xoshiro128::new(7, 0);
+            (0..4).map(|_| r.next_u32()).collect()
+        };
         assert_ne!(a, b);
         assert_eq!(a, c);
     }

@@ -2,11 +2,11 @@
 //! (test/engine/golden.test.ts checks the wasm side against the same file).
 
 use evoprune_core::evolution::{DynamicParams, EvolutionConfig, Fitness};
-use evoprune_core::registry;
-use evoprune_core::model::optim::Optimizer;
-use evoprune_core::train::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
 use evoprune_core::kernels::gemm::{Op, Product, Update};
+use evoprune_core::model::optim::Optimizer;
+use evoprune_core::registry;
 use evoprune_core::rng::Xoshiro128;
+use evoprune_core::train::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
 use sha2::{Digest, Sha256};
 
 const GOLDEN: &str = include_str!("../../../test/golden/gemm.json");
@@ -65,7 +65,17 @@ fn golden_training_run_hash_is_pinned() {
     let (cols, classes) = (64, 10);
     let mut u = vec![0.0f32; rows * cols];
     Xoshiro128::new(seed, 11).fill_uniform(&mut u, 0.0, 1.0);
-    let images: Vec<u8> = u.iter().map(|&x| { let t = (x * 256.0) as u32; if t >= 180 { t as u8 } else { 0 } }).collect();
+    let images: Vec<u8> = u
+        .iter()
+        .map(|&x| {
+            let t = (x * 256.0) as u32;
+            if t >= 180 {
+                t as u8
+            } else {
+                0
+            }
+        })
+        .collect();
     let mut v = vec![0.0f32; rows];
     Xoshiro128::new(seed, 12).fill_uniform(&mut v, 0.0, 1.0);
     let labels: Vec<u8> = v.iter().map(|&x| (x * 10.0) as u8).collect();

@@ -6,7 +6,7 @@ use k::evolution::{DynamicParams, EvolutionConfig};
 use k::kernels::gemm::Op;
 use k::model::mlp::Evaluation;
 use k::model::optim::Optimizer;
-use k::prune::{Score, Scope};
+use k::prune::{Scope, Score};
 use k::registry;
 use k::train::{ParticipationConfig, Schedule, Split, TrainConfig};
 use serde::Deserialize;
@@ -88,7 +88,9 @@ enum OptimizerJson {
 enum ScheduleJson {
     #[default]
     Constant,
-    Cosine { epochs: u32 },
+    Cosine {
+        epochs: u32,
+    },
 }
 
 fn config_error(message: String) -> JsValue {
@@ -132,7 +134,16 @@ pub(crate) fn trainer(json: &str) -> Result<TrainConfig, JsValue> {
         Some(e) => e.build()?,
     };
     let participation = c.participation.map(|p| ParticipationConfig { alpha: p.alpha, beta: p.beta, gamma: p.gamma, lr: p.lr });
-    Ok(TrainConfig { sizes: c.sizes, seed: c.seed, batch: c.batch, optimizer, schedule, initial_mass: c.initial_mass, evolution, participation })
+    Ok(TrainConfig {
+        sizes: c.sizes,
+        seed: c.seed,
+        batch: c.batch,
+        optimizer,
+        schedule,
+        initial_mass: c.initial_mass,
+        evolution,
+        participation,
+    })
 }
 
 pub(crate) fn gemm_op(name: &str) -> Result<Op, JsValue> {

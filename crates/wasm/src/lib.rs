@@ -93,14 +93,24 @@ thread_local! {
 /// JavaScript signature keeps its eight arguments; the core takes a `Product` descriptor.)
 #[wasm_bindgen(js_name = gemm)]
 #[allow(clippy::too_many_arguments)]
-pub fn gemm(op: &str, m: usize, n: usize, kdim: usize, a: &F32Buffer, b: &F32Buffer, c: &mut F32Buffer, accumulate: bool) -> Result<(), JsValue> {
+pub fn gemm(
+    op: &str,
+    m: usize,
+    n: usize,
+    kdim: usize,
+    a: &F32Buffer,
+    b: &F32Buffer,
+    c: &mut F32Buffer,
+    accumulate: bool,
+) -> Result<(), JsValue> {
     let product = gemm::Product::new(config::gemm_op(op)?, m, n, kdim);
     let update = if accumulate { gemm::Update::Accumulate } else { gemm::Update::Overwrite };
-    GEMM_WORKSPACE.with_borrow_mut(|packed| {
-        packed.resize(packed.len().max(product.packed_len()?), 0.0);
-        product.dense(&a.data, &b.data, &mut c.data, update, packed)
-    })
-    .map_err(js_err)
+    GEMM_WORKSPACE
+        .with_borrow_mut(|packed| {
+            packed.resize(packed.len().max(product.packed_len()?), 0.0);
+            product.dense(&a.data, &b.data, &mut c.data, update, packed)
+        })
+        .map_err(js_err)
 }
 
 #[wasm_bindgen(js_name = bias_add)]

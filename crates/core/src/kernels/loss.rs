@@ -8,13 +8,7 @@ use crate::error::{check_len, check_shape, KernelError};
 /// `s = Σ_j e_j` from `+0.0` in increasing `j`, `ℓ = ln s − (z_y − μ)` (`libm::logf`), and
 /// `grad_j = (e_j / s − [j = y]) · (1 / rows)`, the gradient of the *mean* loss.
 /// Returns `Σ_r ℓ_r / rows`, the sum taken in f64 in increasing `r`.
-pub fn softmax_cross_entropy(
-    rows: usize,
-    classes: usize,
-    logits: &[f32],
-    labels: &[u8],
-    grad: &mut [f32],
-) -> Result<f64, KernelError> {
+pub fn softmax_cross_entropy(rows: usize, classes: usize, logits: &[f32], labels: &[u8], grad: &mut [f32]) -> Result<f64, KernelError> {
     check_shape("softmax_cross_entropy: logits", logits.len(), rows, classes)?;
     check_len("softmax_cross_entropy: labels", labels.len(), rows)?;
     check_shape("softmax_cross_entropy: grad", grad.len(), rows, classes)?;

@@ -9,8 +9,8 @@
 //! population with mass `m_l[j]`; `∂L/∂m_l[j] = Σ_batch ∂L/∂h · a` (the batch mean of the
 //! per-sample terms, since `L` is the mean).
 
-use crate::kernels::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
 use crate::error::{size_product, KernelError};
+use crate::kernels::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
 use crate::kernels::gemm::{density, packed_len, NonzeroTerms, Op, Product, Update};
 use crate::kernels::loss::{argmax_rows, softmax_cross_entropy};
 use crate::population::Layout;
@@ -44,10 +44,8 @@ impl Mlp {
     /// He-uniform weights `U(−√(6/fan_in), √(6/fan_in))` drawn from stream [`STREAM_INIT`] of
     /// `seed`, layer by layer in row-major order; biases 0; every mass `initial_mass`.
     pub fn new(sizes: &[usize], seed: u64, initial_mass: f32) -> Result<Mlp, KernelError> {
-        if sizes.len() < 2 || sizes.iter().any(|&s| s == 0) {
-            return Err(KernelError::Config(format!(
-                "layer sizes must be at least [inputs, classes], all positive; got {sizes:?}"
-            )));
+        if sizes.len() < 2 || sizes.contains(&0) {
+            return Err(KernelError::Config(format!("layer sizes must be at least [inputs, classes], all positive; got {sizes:?}")));
         }
         if !(initial_mass.is_finite() && initial_mass > 0.0) {
             return Err(KernelError::Config(format!("initialMass: {initial_mass} must be a finite number > 0")));
@@ -172,7 +170,7 @@ impl Mlp {
     /// numbering of [`crate::population::Layout`].
     pub fn parameter(&self, t: usize) -> &[f32] {
         let layer = &self.layers[t / 2];
-        if t % 2 == 0 {
+        if t.is_multiple_of(2) {
             &layer.weights
         } else {
             &layer.bias
@@ -181,7 +179,7 @@ impl Mlp {
 
     pub fn parameter_mut(&mut self, t: usize) -> &mut [f32] {
         let layer = &mut self.layers[t / 2];
-        if t % 2 == 0 {
+        if t.is_multiple_of(2) {
             &mut layer.weights
         } else {
             &mut layer.bias
@@ -286,11 +284,13 @@ impl Workspace {
         for w in sizes.windows(2) {
             packed = packed.max(size_product("workspace", w[0], w[1])?);
         }
-        let per_row = sizes[0].checked_add(2 * hidden).and_then(|v| v.checked_add(*sizes.last().unwrap_or(&0))).and_then(|v| v.checked_add(2 * widest));
-        per_row
-            .and_then(|p| p.checked_mul(max_rows))
-            .and_then(|v| v.checked_add(packed))
-            .ok_or_else(|| KernelError::Limit(format!("a workspace of {max_rows} rows for layer sizes {sizes:?} overflows this platform's sizes")))
+        let per_row = sizes[0]
+            .checked_add(2 * hidden)
+            .and_then(|v| v.checked_add(*sizes.last().unwrap_or(&0)))
+            .and_then(|v| v.checked_add(2 * widest));
+        per_row.and_then(|p| p.checked_mul(max_rows)).and_then(|v| v.checked_add(packed)).ok_or_else(|| {
+            KernelError::Limit(format!("a workspace of {max_rows} rows for layer sizes {sizes:?} overflows this platform's sizes"))
+        })
     }
 
     pub fn new(model: &Mlp, max_rows: usize) -> Result<Workspace, KernelError> {
@@ -377,12 +377,7 @@ pub fn forward(model: &Mlp, ws: &mut Workspace, rows: usize) -> Result<(), Kerne
 
 /// Forward and backward of one batch (already in `ws.input`): fills `grads` and returns the
 /// mean loss.
-pub fn forward_backward(
-    model: &Mlp,
-    ws: &mut Workspace,
-    labels: &[u8],
-    grads: &mut Gradients,
-) -> Result<f64, KernelError> {
+pub fn forward_backward(model: &Mlp, ws: &mut Workspace, labels: &[u8], grads: &mut Gradients) -> Result<f64, KernelError> {
     let rows = labels.len();
     forward(model, ws, rows)?;
     let classes = model.classes();
@@ -477,7 +472,14 @@ mod tests {
         let bytes = model.to_bytes();
         assert_eq!(Mlp::from_bytes(&bytes).unwrap(), model);
         let short = Mlp::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err().to_string();
-        assert!(short.contains(&format!("holds {} bytes after its header but layer sizes [5, 7, 4, 3] need {}", bytes.len() - 1 - 40, bytes.len() - 40)), "{short}");
+        assert!(
+            short.contains(&format!(
+                "holds {} bytes after its header but layer sizes [5, 7, 4, 3] need {}",
+                bytes.len() - 1 - 40,
+                bytes.len() - 40
+            )),
+            "{short}"
+        );
         assert!(Mlp::from_bytes(b"EVOPRUNE-STATE\x00\x01").is_err());
     }
 

@@ -69,7 +69,11 @@ impl TrainConfig {
         }
         let e = &self.evolution;
         let Some(dynamic) = DYNAMICS.get(e.dynamic) else {
-            return Err(KernelError::Config(format!("evolution.dynamic: {} is not an index into the registry's {} dynamics", e.dynamic, DYNAMICS.len())));
+            return Err(KernelError::Config(format!(
+                "evolution.dynamic: {} is not an index into the registry's {} dynamics",
+                e.dynamic,
+                DYNAMICS.len()
+            )));
         };
         let initial_mass = self.initial_mass();
         range("initialMass", initial_mass, initial_mass > 0.0, "must be > 0")?;

@@ -6,7 +6,7 @@ use crate::evolution::EvolutionState;
 use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
 use crate::model::optim::{update, Optimizer, StepScalars};
 use crate::population::Layout;
-use crate::prune::{Pruning, Score, Scope};
+use crate::prune::{Pruning, Scope, Score};
 use crate::rng::Xoshiro128;
 
 use super::config::TrainConfig;
@@ -294,11 +294,8 @@ impl Trainer {
         if let Optimizer::Adam { beta1, beta2, .. } = *opt {
             self.beta_powers = (self.beta_powers.0 * beta1, self.beta_powers.1 * beta2);
         }
-        let scalars = StepScalars {
-            lr: self.learning_rate(),
-            correction1: 1.0 - self.beta_powers.0,
-            correction2: 1.0 - self.beta_powers.1,
-        };
+        let scalars =
+            StepScalars { lr: self.learning_rate(), correction1: 1.0 - self.beta_powers.0, correction2: 1.0 - self.beta_powers.1 };
         for (l, layer) in self.model.layers.iter_mut().enumerate() {
             let [s1, s2] = &mut self.slots[2 * l];
             update(opt, scalars, &mut layer.weights, &self.grads.weights[l], s1, s2)?;
@@ -532,7 +529,8 @@ mod tests {
         }
         assert!(a.participation.iter().flatten().all(|s| (0.0..=1.0).contains(s)));
         // Extinct populations' weights and optimizer state are cleared.
-        let (l, i) = (0..2).flat_map(|l| (0..a.model.masses[l].len()).map(move |i| (l, i))).find(|&(l, i)| a.model.masses[l][i] == 0.0).unwrap();
+        let (l, i) =
+            (0..2).flat_map(|l| (0..a.model.masses[l].len()).map(move |i| (l, i))).find(|&(l, i)| a.model.masses[l][i] == 0.0).unwrap();
         let next = &a.model.layers[l + 1];
         assert!(next.weights[i * next.outputs..(i + 1) * next.outputs].iter().all(|&w| w == 0.0));
         assert_eq!(a.model.layers[l].bias[i], 0.0);
@@ -550,7 +548,10 @@ mod tests {
         let sgd = |lr: f32| Optimizer::Sgd { lr, momentum: 0.9, weight_decay: 0.0 };
         refuse(TrainConfig { optimizer: sgd(0.0), ..config(0) }, "optimizer.lr: 0");
         refuse(TrainConfig { optimizer: sgd(f32::NAN), ..config(0) }, "optimizer.lr: NaN");
-        refuse(TrainConfig { optimizer: Optimizer::Adam { lr: 0.01, beta1: 1.0, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 }, ..config(0) }, "optimizer.beta1: 1");
+        refuse(
+            TrainConfig { optimizer: Optimizer::Adam { lr: 0.01, beta1: 1.0, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 }, ..config(0) },
+            "optimizer.beta1: 1",
+        );
         let evolving = |f: &dyn Fn(&mut EvolutionConfig)| {
             let mut e = EvolutionConfig::dense();
             f(&mut e);
@@ -573,7 +574,11 @@ mod tests {
         assert_eq!(Trainer::new(logistic(None)).unwrap().model().masses[0][0], 0.9);
         assert_eq!(Trainer::new(config(0)).unwrap().model().masses[0][0], 1.0);
         // Too big for a wasm32 trainer: a named limit error, not an allocation failure.
-        for c in [TrainConfig { sizes: vec![784, 65536, 65536, 10], ..config(0) }, TrainConfig { sizes: vec![784, 100_000, 100_000, 10], ..config(0) }, TrainConfig { batch: 100_000_000, ..config(0) }] {
+        for c in [
+            TrainConfig { sizes: vec![784, 65536, 65536, 10], ..config(0) },
+            TrainConfig { sizes: vec![784, 100_000, 100_000, 10], ..config(0) },
+            TrainConfig { batch: 100_000_000, ..config(0) },
+        ] {
             let error = Trainer::new(c).err().expect("refused");
             assert_eq!(error.kind(), "limit", "{error}");
             assert!(error.to_string().contains("a trainer may use at most"), "{error}");

@@ -1,9 +1,9 @@
 //! Products that skip the zero terms of A: its nonzeros per row ([`NonzeroTerms`]), then each
 //! output summed over those terms only, in increasing `p` (see [`super::Product::skip_zeros`]).
 
-use super::packing::{column_groups, Operand, Panel};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use super::packing::PANEL;
+use super::packing::{column_groups, Operand, Panel};
 use super::{Product, Update};
 
 /// Per row of op(A), its nonzero terms `(p, A[i][p])` in increasing `p` (CSR), rebuilt by every
