@@ -288,6 +288,9 @@ pub fn step_layer(
 #[cfg(test)]
 mod tests {
     use super::*;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn select<'a>(f: &'a [f32], masses: &[f32]) -> Selection<'a> {
         let alive: Vec<usize> = (0..masses.len()).filter(|&i| masses[i] > 0.0).collect();

@@ -169,6 +169,9 @@ pub fn compact(model: &Mlp) -> Result<Mlp, KernelError> {
 mod tests {
     use super::*;
     use crate::model::mlp::{forward, Workspace};
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn model() -> Mlp {
         let mut m = Mlp::new(&[6, 5, 4, 3], 1, 1.0).unwrap();

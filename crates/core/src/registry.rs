@@ -186,6 +186,9 @@ pub fn scope(name: &str) -> Result<Scope, KernelError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn names_are_checked_and_listed() {

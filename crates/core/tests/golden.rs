@@ -8,6 +8,9 @@ use evoprune_core::registry;
 use evoprune_core::rng::Xoshiro128;
 use evoprune_core::train::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
 use sha2::{Digest, Sha256};
+// On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh): the SIMD build.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const GOLDEN: &str = include_str!("../../../test/golden/gemm.json");
 const GOLDEN_TRAIN: &str = include_str!("../../../test/golden/train.json");

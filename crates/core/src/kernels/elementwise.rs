@@ -118,6 +118,9 @@ pub fn bytes_to_unit(bytes: &[u8], out: &mut [f32]) -> Result<(), KernelError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn bias_add_broadcasts_over_rows() {

@@ -61,6 +61,9 @@ pub fn argmax_rows(rows: usize, cols: usize, x: &[f32], out: &mut [u32]) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn reference(z: &[f64], y: usize) -> (f64, Vec<f64>) {
         let mu = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);

@@ -386,6 +386,9 @@ mod tests {
     use crate::evolution::EvolutionConfig;
     use crate::registry;
     use crate::train::{ParticipationConfig, Schedule};
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// A learnable toy problem: the class is which quarter of the row holds the brightest pixel.
     fn toy(rows: usize, seed: u64) -> Data {

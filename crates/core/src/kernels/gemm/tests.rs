@@ -4,6 +4,16 @@
 
 use super::*;
 use crate::rng::Xoshiro128;
+// On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// The wasm32 tests must exercise the SIMD paths, not the scalar fallback.
+#[cfg(target_arch = "wasm32")]
+#[test]
+fn simd128_is_on_in_wasm_tests() {
+    assert!(cfg!(target_feature = "simd128"), "build the wasm32 tests with RUSTFLAGS=-C target-feature=+simd128");
+}
 
 fn random(len: usize, seed: u64) -> Vec<f32> {
     let mut rng = Xoshiro128::new(seed, 99);
