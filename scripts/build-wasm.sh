@@ -6,11 +6,23 @@
 # SIMD128 on, panic=abort, LTO (crates/Cargo.toml), then wasm-opt from node_modules (never a download).
 # The output is byte-reproducible: source paths are remapped, so the folder the repo sits in does
 # not leak into the binary. pkg/BUILD-INFO.json records the toolchain that made the bytes.
+#
+# EVOPRUNE_WASM_DEBUG=1 bash scripts/build-wasm.sh DIR builds with the binding's `debug` feature
+# (console_error_panic_hook: a Rust panic prints its message on the JavaScript console) into DIR,
+# never into the committed pkg/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=toolchain-env.sh
 source "$root/scripts/toolchain-env.sh"
 out=${1:-$root/pkg}
+features=""
+features_json=""
+if [ "${EVOPRUNE_WASM_DEBUG:-0}" = 1 ]; then
+  [ "$(cd "$(dirname "$out")" 2>/dev/null && pwd)/$(basename "$out")" != "$root/pkg" ] ||
+    { echo "build-wasm: EVOPRUNE_WASM_DEBUG=1 never writes the committed pkg/; give another folder, e.g. /tmp/pkg-debug" >&2; exit 1; }
+  features="--features debug"
+  features_json=$',\n  "features": "debug"'
+fi
 
 for tool in wasm-pack wasm-bindgen; do
   command -v "$tool" >/dev/null || { echo "build-wasm: $tool not found; run scripts/setup-toolchain.sh" >&2; exit 1; }
@@ -33,7 +45,7 @@ for target in ${EVOPRUNE_WASM_TARGETS:-nodejs bundler web}; do
   echo "build-wasm: $target -> ${dir#"$root"/}"
   # shellcheck disable=SC2086
   wasm-pack --quiet build "$root/crates/wasm" --release --mode no-install --target "$target" \
-    --out-dir "$dir" --out-name evoprune_wasm --no-pack -- $EVOPRUNE_BUILD_STD
+    --out-dir "$dir" --out-name evoprune_wasm --no-pack -- $EVOPRUNE_BUILD_STD $features
   "$wasm_opt" -O3 --strip-debug --strip-producers --enable-simd --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
     "$dir/evoprune_wasm_bg.wasm" -o "$dir/evoprune_wasm_bg.wasm"
@@ -51,7 +63,7 @@ cat > "$out/BUILD-INFO.json" <<JSON
   "wasmPack": "$(wasm-pack --version)",
   "wasmOpt": "$("$wasm_opt" --version)",
   "rustflags": "-C target-feature=+simd128",
-  "buildStd": "$EVOPRUNE_BUILD_STD"
+  "buildStd": "$EVOPRUNE_BUILD_STD"$features_json
 }
 JSON
 ls -l "$out"/*/evoprune_wasm_bg.wasm

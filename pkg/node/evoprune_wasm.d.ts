@@ -96,9 +96,12 @@ export class Trainer {
      */
     model(): Model;
     /**
-     * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
-     * { kind: "adam", lr, beta1, beta2, eps }, schedule?: { kind: "constant" } |
-     * { kind: "cosine", epochs }, initialMass? }`.
+     * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum,
+     * weightDecay? } | { kind: "adam", lr, beta1, beta2, eps, weightDecay? }, schedule?:
+     * { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?: { fitness,
+     * dynamic, eta, mu?, rho, epsilon, interval, warmup?, anneal? }, participation?: { alpha,
+     * beta, gamma, lr } }`. Without `initialMass` the masses start at the dynamic's default
+     * (`registry()`: 1, or 0.9 for `logistic`).
      */
     constructor(config: string);
     /**
@@ -143,9 +146,16 @@ export function column_sums(rows: number, cols: number, x: F32Buffer, out: F32Bu
 export function evolution_step(config: string, step: number, masses: Float32Array | number[], mass_grads: Float32Array | number[], smoothed: Float32Array | number[]): Float32Array;
 
 /**
- * Which operand a product reads transposed: `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ).
+ * `C (m×n) (+)= op(A)·op(B)`; `op` is `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ). (The
+ * JavaScript signature keeps its eight arguments; the core takes a `Product` descriptor.)
  */
 export function gemm(op: string, m: number, n: number, kdim: number, a: F32Buffer, b: F32Buffer, c: F32Buffer, accumulate: boolean): void;
+
+/**
+ * The registry of dynamics, fitness modes, pruning scores and scopes, as JSON (see
+ * `registry.rs`): the one source of these names for TypeScript.
+ */
+export function registry(): string;
 
 export function relu(x: F32Buffer): void;
 

@@ -382,9 +382,12 @@ class Trainer {
         return Model.__wrap(ret[0]);
     }
     /**
-     * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
-     * { kind: "adam", lr, beta1, beta2, eps }, schedule?: { kind: "constant" } |
-     * { kind: "cosine", epochs }, initialMass? }`.
+     * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum,
+     * weightDecay? } | { kind: "adam", lr, beta1, beta2, eps, weightDecay? }, schedule?:
+     * { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?: { fitness,
+     * dynamic, eta, mu?, rho, epsilon, interval, warmup?, anneal? }, participation?: { alpha,
+     * beta, gamma, lr } }`. Without `initialMass` the masses start at the dynamic's default
+     * (`registry()`: 1, or 0.9 for `logistic`).
      * @param {string} config
      */
     constructor(config) {
@@ -615,7 +618,8 @@ function evolution_step(config, step, masses, mass_grads, smoothed) {
 exports.evolution_step = evolution_step;
 
 /**
- * Which operand a product reads transposed: `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ).
+ * `C (m×n) (+)= op(A)·op(B)`; `op` is `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ). (The
+ * JavaScript signature keeps its eight arguments; the core takes a `Product` descriptor.)
  * @param {string} op
  * @param {number} m
  * @param {number} n
@@ -641,6 +645,25 @@ function gemm(op, m, n, kdim, a, b, c, accumulate) {
     }
 }
 exports.gemm = gemm;
+
+/**
+ * The registry of dynamics, fitness modes, pruning scores and scopes, as JSON (see
+ * `registry.rs`): the one source of these names for TypeScript.
+ * @returns {string}
+ */
+function registry() {
+    let deferred1_0;
+    let deferred1_1;
+    try {
+        const ret = wasm.registry();
+        deferred1_0 = ret[0];
+        deferred1_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+    } finally {
+        wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+    }
+}
+exports.registry = registry;
 
 /**
  * @param {F32Buffer} x

@@ -24,6 +24,7 @@ export const model_parameter_count: (a: number) => number;
 export const model_pruned: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
 export const model_sizes: (a: number) => [number, number];
 export const model_to_bytes: (a: number) => [number, number];
+export const registry: () => [number, number];
 export const relu: (a: number) => void;
 export const relu_backward: (a: number, b: number) => [number, number];
 export const softmax_cross_entropy: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];

@@ -380,9 +380,12 @@ export class Trainer {
         return Model.__wrap(ret[0]);
     }
     /**
-     * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
-     * { kind: "adam", lr, beta1, beta2, eps }, schedule?: { kind: "constant" } |
-     * { kind: "cosine", epochs }, initialMass? }`.
+     * `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum,
+     * weightDecay? } | { kind: "adam", lr, beta1, beta2, eps, weightDecay? }, schedule?:
+     * { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?: { fitness,
+     * dynamic, eta, mu?, rho, epsilon, interval, warmup?, anneal? }, participation?: { alpha,
+     * beta, gamma, lr } }`. Without `initialMass` the masses start at the dynamic's default
+     * (`registry()`: 1, or 0.9 for `logistic`).
      * @param {string} config
      */
     constructor(config) {
@@ -609,7 +612,8 @@ export function evolution_step(config, step, masses, mass_grads, smoothed) {
 }
 
 /**
- * Which operand a product reads transposed: `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ).
+ * `C (m×n) (+)= op(A)·op(B)`; `op` is `"nn"` (A·B), `"tn"` (Aᵀ·B) or `"nt"` (A·Bᵀ). (The
+ * JavaScript signature keeps its eight arguments; the core takes a `Product` descriptor.)
  * @param {string} op
  * @param {number} m
  * @param {number} n
@@ -632,6 +636,24 @@ export function gemm(op, m, n, kdim, a, b, c, accumulate) {
     const ret = wasm.gemm(ptr0, len0, val2, val3, val4, a.__wbg_ptr, b.__wbg_ptr, c.__wbg_ptr, val5);
     if (ret[1]) {
         throw takeFromExternrefTable0(ret[0]);
+    }
+}
+
+/**
+ * The registry of dynamics, fitness modes, pruning scores and scopes, as JSON (see
+ * `registry.rs`): the one source of these names for TypeScript.
+ * @returns {string}
+ */
+export function registry() {
+    let deferred1_0;
+    let deferred1_1;
+    try {
+        const ret = wasm.registry();
+        deferred1_0 = ret[0];
+        deferred1_1 = ret[1];
+        return getStringFromWasm0(ret[0], ret[1]);
+    } finally {
+        wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
     }
 }
 

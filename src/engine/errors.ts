@@ -1,8 +1,9 @@
 /**
- * What the kernels refuse, as the `kind` of the `KernelError` they throw: `refusal` (a hard
- * pruning that would empty a layer), `shape` (a length that does not match its dimensions),
- * `data` (bad bytes: a model file, a state, a label outside the classes), `config` (a setting,
- * name or argument outside its range, named), `limit` (sizes too big for wasm32).
+ * What the kernels refuse, as the `kind` of the `KernelError` they throw: `refusal` (something
+ * they will not do although every argument is in range, e.g. a hard pruning that would empty a
+ * layer), `shape` (a length that does not match its dimensions), `data` (bad bytes: a model file,
+ * a state blob, a label outside the classes), `config` (a setting, name or argument outside its
+ * range or unknown, named), `limit` (sizes too big for wasm32).
  */
 export type KernelErrorKind = 'refusal' | 'shape' | 'data' | 'config' | 'limit';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeEngine, WasmTrainer } from '../../src/index.js';
 
-// The same file pins the native result in crates/kernels/tests/golden.rs.
+// The same file pins the native result in crates/core/tests/golden.rs.
 const golden = JSON.parse(readFileSync(new URL('../golden/gemm.json', import.meta.url), 'utf8')) as {
   seed: number;
   m: number;

@@ -65,3 +65,22 @@ describe('the model loader', () => {
     expect(nodeEngine().memoryBuffer().byteLength - before).toBeLessThan(1 << 20);
   });
 });
+
+describe('error kinds', () => {
+  it('a pruning that would empty a layer is a refusal; a fraction outside [0, 1) is a config error; bad model bytes are data', () => {
+    const trainer = new WasmTrainer(wasm, base);
+    const kindOf = (f: () => unknown): string | undefined => {
+      try {
+        f();
+      } catch (error) {
+        return kernelErrorKind(error);
+      }
+      throw new Error('accepted');
+    };
+    expect(kindOf(() => trainer.pruned('mass', 0.95, 'layer'))).toBe('refusal');
+    expect(kindOf(() => trainer.pruned('mass', 1))).toBe('config');
+    expect(kindOf(() => trainer.pruned('mass', 0.1, 'everywhere' as 'global'))).toBe('config');
+    expect(kindOf(() => WasmModel.fromBytes(wasm, new Uint8Array(8)))).toBe('data');
+    trainer.free();
+  });
+});

@@ -1,115 +1,91 @@
 //! The `Model` handle: a trained, pruned or compact MLP for evaluation, inference and saving.
 
-use evoprune_kernels as k;
-use k::mlp::{evaluate, forward, Mlp, Workspace};
+use evoprune_core as k;
+use k::model::inference::Inference;
+use k::model::mlp::Mlp;
+use k::prune::Pruning;
 use wasm_bindgen::prelude::*;
 
-use crate::{invalid, js_err, kind_error};
+use crate::config::{self, evaluation};
+use crate::js_err;
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = Model)]
 pub struct Model {
-    mlp: Mlp,
-    ws: Workspace,
+    inner: Inference,
 }
 
-/// Rows per forward call when evaluating or timing.
-const CHUNK: usize = 256;
-
-#[wasm_bindgen]
 impl Model {
     pub(crate) fn from_mlp(mlp: Mlp) -> Result<Model, JsValue> {
-        let ws = Workspace::new(&mlp, CHUNK).map_err(js_err)?;
-        Ok(Model { mlp, ws })
+        Ok(Model { inner: Inference::new(mlp).map_err(js_err)? })
     }
+}
 
+#[wasm_bindgen(js_class = Model)]
+impl Model {
     /// Reads bytes written by `to_bytes`.
+    #[wasm_bindgen(js_name = from_bytes)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, JsValue> {
-        Model::from_mlp(Mlp::from_bytes(bytes).map_err(js_err)?)
+        Ok(Model { inner: Inference::from_bytes(bytes).map_err(js_err)? })
     }
 
+    #[wasm_bindgen(js_name = to_bytes)]
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.mlp.to_bytes()
+        self.inner.mlp().to_bytes()
     }
 
     /// `[inputs, hidden…, classes]`.
+    #[wasm_bindgen(js_name = sizes)]
     pub fn sizes(&self) -> Vec<u32> {
-        self.mlp.sizes.iter().map(|&s| s as u32).collect()
+        self.inner.mlp().sizes().iter().map(|&s| s as u32).collect()
     }
 
+    #[wasm_bindgen(js_name = parameter_count)]
     pub fn parameter_count(&self) -> usize {
-        self.mlp.parameter_count()
+        self.inner.mlp().parameter_count()
     }
 
+    #[wasm_bindgen(js_name = masses)]
     pub fn masses(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
-        self.mlp.masses.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
+        self.inner.mlp().masses_of(layer).map(<[f32]>::to_vec).map_err(js_err)
     }
 
     /// Living populations per hidden layer.
+    #[wasm_bindgen(js_name = alive)]
     pub fn alive(&self) -> Vec<u32> {
-        self.mlp.masses.iter().map(|m| m.iter().filter(|&&x| x > 0.0).count() as u32).collect()
+        self.inner.mlp().alive_counts().into_iter().map(|n| n as u32).collect()
     }
 
     /// This model with `fraction` of its hidden populations removed (mass 0), ranked by `score`
     /// (`mass`, `magnitude` or `random` with `seed`; participation needs the trainer), globally
     /// (`scope` = "global") or per layer ("layer").
+    #[wasm_bindgen(js_name = pruned)]
     pub fn pruned(&self, score: &str, fraction: f64, scope: &str, seed: f64) -> Result<Model, JsValue> {
-        let score = k::prune::Score::parse(score).map_err(js_err)?;
-        let scope = crate::trainer::parse_scope(scope)?;
-        let scores = k::prune::scores(&self.mlp, score, seed as u64, None).map_err(js_err)?;
-        let keep = k::prune::survivors(&self.mlp, &scores, fraction, scope).map_err(js_err)?;
-        Model::from_mlp(k::prune::masked(&self.mlp, &keep))
+        let pruning = Pruning { score: config::score(score)?, fraction, scope: config::scope(scope)?, seed: seed as u64 };
+        Model::from_mlp(pruning.apply(self.inner.mlp(), None).map_err(js_err)?)
     }
 
     /// The physically smaller plain MLP (extinct/pruned populations removed, masses folded).
+    #[wasm_bindgen(js_name = compact)]
     pub fn compact(&self) -> Result<Model, JsValue> {
-        Model::from_mlp(k::prune::compact(&self.mlp).map_err(js_err)?)
+        Model::from_mlp(k::prune::compact(self.inner.mlp()).map_err(js_err)?)
     }
 
     /// `[loss, correct, rows, …confusion]` on byte images.
+    #[wasm_bindgen(js_name = evaluate)]
     pub fn evaluate(&mut self, images: &[u8], labels: &[u8]) -> Result<Vec<f64>, JsValue> {
-        check_images(&self.mlp, images, labels.len())?;
-        let e = evaluate(&self.mlp, &mut self.ws, images, labels).map_err(js_err)?;
-        let mut out = vec![e.loss, e.correct as f64, e.rows as f64];
-        out.extend(e.confusion.iter().map(|&c| c as f64));
-        Ok(out)
+        self.inner.evaluate(images, labels).map(evaluation).map_err(js_err)
     }
 
     /// Logits of `rows` byte images (`rows × classes`).
+    #[wasm_bindgen(js_name = logits)]
     pub fn logits(&mut self, images: &[u8], rows: usize) -> Result<Vec<f32>, JsValue> {
-        check_images(&self.mlp, images, rows)?;
-        let (cols, classes) = (self.mlp.inputs(), self.mlp.classes());
-        let mut out = Vec::with_capacity(rows * classes);
-        let indices: Vec<u32> = (0..CHUNK as u32).collect();
-        for start in (0..rows).step_by(CHUNK) {
-            let n = (rows - start).min(CHUNK);
-            self.ws.gather(&images[start * cols..(start + n) * cols], cols, &indices[..n]).map_err(js_err)?;
-            forward(&self.mlp, &mut self.ws, n).map_err(js_err)?;
-            out.extend_from_slice(&self.ws.logits[..n * classes]);
-        }
-        Ok(out)
+        self.inner.logits(images, rows).map_err(js_err)
     }
 
     /// Runs the forward pass over `rows` images in batches of `batch` (at most 256) and returns
     /// the sum of all logits: for timing inference without copying results out.
+    #[wasm_bindgen(js_name = infer)]
     pub fn infer(&mut self, images: &[u8], rows: usize, batch: usize) -> Result<f64, JsValue> {
-        check_images(&self.mlp, images, rows)?;
-        let (cols, classes) = (self.mlp.inputs(), self.mlp.classes());
-        let batch = batch.clamp(1, CHUNK);
-        let indices: Vec<u32> = (0..batch as u32).collect();
-        let mut total = 0.0f64;
-        for start in (0..rows).step_by(batch) {
-            let n = (rows - start).min(batch);
-            self.ws.gather(&images[start * cols..(start + n) * cols], cols, &indices[..n]).map_err(js_err)?;
-            forward(&self.mlp, &mut self.ws, n).map_err(js_err)?;
-            total += self.ws.logits[..n * classes].iter().map(|&x| x as f64).sum::<f64>();
-        }
-        Ok(total)
+        self.inner.infer(images, rows, batch).map_err(js_err)
     }
-}
-
-fn check_images(mlp: &Mlp, images: &[u8], rows: usize) -> Result<(), JsValue> {
-    if rows.checked_mul(mlp.inputs()) != Some(images.len()) {
-        return Err(kind_error("shape", &format!("{} image bytes for {rows} rows of {} inputs", images.len(), mlp.inputs())));
-    }
-    Ok(())
 }

@@ -1,275 +1,155 @@
 //! The `Trainer` handle: the whole training loop runs in wasm; JavaScript calls one function per
 //! chunk of batches and receives small results.
 
-use evoprune_kernels as k;
-use k::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
-use k::optim::Optimizer;
-use k::prune::{Score, Scope};
-use k::trainer::{Data, ParticipationConfig, Schedule, Split, TrainConfig};
-use serde::Deserialize;
+use evoprune_core as k;
 use wasm_bindgen::prelude::*;
 
-use crate::{invalid, js_err};
+use crate::config::{self, evaluation};
+use crate::js_err;
 use crate::model::Model;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ConfigJson {
-    sizes: Vec<usize>,
-    seed: u64,
-    batch: usize,
-    optimizer: OptimizerJson,
-    #[serde(default)]
-    schedule: ScheduleJson,
-    #[serde(default = "one")]
-    initial_mass: f32,
-    #[serde(default)]
-    evolution: Option<EvolutionJson>,
-    #[serde(default)]
-    participation: Option<ParticipationJson>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct EvolutionJson {
-    fitness: String,
-    dynamic: String,
-    eta: f32,
-    #[serde(default)]
-    mu: f32,
-    rho: f32,
-    epsilon: f32,
-    interval: u32,
-    #[serde(default)]
-    warmup: u64,
-    #[serde(default)]
-    anneal: bool,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ParticipationJson {
-    alpha: f32,
-    beta: f32,
-    gamma: f32,
-    lr: f32,
-}
-
-fn one() -> f32 {
-    1.0
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
-enum OptimizerJson {
-    #[serde(rename_all = "camelCase")]
-    Sgd { lr: f32, momentum: f32, #[serde(default)] weight_decay: f32 },
-    #[serde(rename_all = "camelCase")]
-    Adam { lr: f32, beta1: f32, beta2: f32, eps: f32, #[serde(default)] weight_decay: f32 },
-}
-
-#[derive(Deserialize, Default)]
-#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
-enum ScheduleJson {
-    #[default]
-    Constant,
-    Cosine { epochs: u32 },
-}
-
-pub(crate) fn parse_scope(scope: &str) -> Result<Scope, JsValue> {
-    match scope {
-        "global" => Ok(Scope::Global),
-        "layer" => Ok(Scope::PerLayer),
-        other => Err(invalid(&format!("pruning scope \"{other}\" is not one of global, layer"))),
-    }
-}
-
-fn parse_split(split: &str) -> Result<Split, JsValue> {
-    match split {
-        "train" => Ok(Split::Train),
-        "test" => Ok(Split::Test),
-        other => Err(invalid(&format!("split \"{other}\" is not one of train, test"))),
-    }
-}
-
-impl EvolutionJson {
-    fn build(self) -> Result<EvolutionConfig, JsValue> {
-        Ok(EvolutionConfig {
-            fitness: Fitness::parse(&self.fitness).map_err(js_err)?,
-            dynamic: dynamic_index(&self.dynamic).map_err(js_err)?,
-            params: DynamicParams { eta: self.eta, mu: self.mu },
-            rho: self.rho,
-            epsilon: self.epsilon,
-            interval: self.interval,
-            warmup: self.warmup,
-            anneal: self.anneal,
-        })
-    }
-}
 
 /// One evolution step of a single layer, for tests and tools: `config` is the `evolution` JSON of
 /// the trainer; returns `[…masses, …smoothed F, …standardised F̃]` after optimizer step `step`.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = evolution_step)]
 pub fn evolution_step(config: &str, step: f64, masses: &[f32], mass_grads: &[f32], smoothed: &[f32]) -> Result<Vec<f32>, JsValue> {
-    let e: EvolutionJson = serde_json::from_str(config).map_err(|e| invalid(&format!("evolution config: {e}")))?;
-    let config = e.build()?;
-    if mass_grads.len() != masses.len() || smoothed.len() != masses.len() {
-        return Err(invalid("evolution_step: masses, gradients and smoothed fitness must have the same length"));
-    }
-    let mut state = k::evolution::EvolutionState::new(&[masses.len()]);
-    state.smoothed[0].copy_from_slice(smoothed);
-    let mut m = vec![masses.to_vec()];
-    state.step(&config, step as u64, 1.0, &mut m, &[mass_grads.to_vec()]);
-    let mut out = m.remove(0);
-    out.extend_from_slice(&state.smoothed[0]);
-    out.extend_from_slice(&state.standardised[0]);
-    Ok(out)
-}
-
-/// The kernels' configuration from the trainer's JSON.
-fn parse_config(config: &str) -> Result<TrainConfig, JsValue> {
-    let c: ConfigJson = serde_json::from_str(config).map_err(|e| crate::kind_error("config", &format!("trainer config: {e}")))?;
-    let optimizer = match c.optimizer {
-        OptimizerJson::Sgd { lr, momentum, weight_decay } => Optimizer::Sgd { lr, momentum, weight_decay },
-        OptimizerJson::Adam { lr, beta1, beta2, eps, weight_decay } => Optimizer::Adam { lr, beta1, beta2, eps, weight_decay },
-    };
-    let schedule = match c.schedule {
-        ScheduleJson::Constant => Schedule::Constant,
-        ScheduleJson::Cosine { epochs } => Schedule::Cosine { epochs },
-    };
-    let evolution = match c.evolution {
-        None => EvolutionConfig::dense(),
-        Some(e) => e.build()?,
-    };
-    let participation = c.participation.map(|p| ParticipationConfig { alpha: p.alpha, beta: p.beta, gamma: p.gamma, lr: p.lr });
-    Ok(TrainConfig { sizes: c.sizes, seed: c.seed, batch: c.batch, optimizer, schedule, initial_mass: c.initial_mass, evolution, participation })
+    let s = k::evolution::step_layer(&config::evolution(config)?, step as u64, masses, mass_grads, smoothed).map_err(js_err)?;
+    Ok([s.masses, s.smoothed, s.standardised].concat())
 }
 
 /// Checks a trainer configuration (every range, and the memory it needs with `train_rows` and
 /// `test_rows` images) before any data is copied in; returns the bytes it needs.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = trainer_memory_check)]
 pub fn trainer_memory_check(config: &str, train_rows: usize, test_rows: usize) -> Result<f64, JsValue> {
-    let config = parse_config(config)?;
-    config.validate().map_err(js_err)?;
-    config.check_memory(train_rows, test_rows).map_err(js_err)?;
-    Ok(config.memory_bytes(train_rows, test_rows).unwrap_or(u64::MAX) as f64)
+    config::trainer(config)?.memory_check(train_rows, test_rows).map(|bytes| bytes as f64).map_err(js_err)
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = Trainer)]
 pub struct Trainer {
-    inner: k::trainer::Trainer,
+    inner: k::train::Trainer,
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = Trainer)]
 impl Trainer {
-    /// `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum } |
-    /// { kind: "adam", lr, beta1, beta2, eps }, schedule?: { kind: "constant" } |
-    /// { kind: "cosine", epochs }, initialMass? }`.
+    /// `config` is JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr, momentum,
+    /// weightDecay? } | { kind: "adam", lr, beta1, beta2, eps, weightDecay? }, schedule?:
+    /// { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?: { fitness,
+    /// dynamic, eta, mu?, rho, epsilon, interval, warmup?, anneal? }, participation?: { alpha,
+    /// beta, gamma, lr } }`. Without `initialMass` the masses start at the dynamic's default
+    /// (`registry()`: 1, or 0.9 for `logistic`).
     #[wasm_bindgen(constructor)]
     pub fn new(config: &str) -> Result<Trainer, JsValue> {
-        Ok(Trainer { inner: k::trainer::Trainer::new(parse_config(config)?).map_err(js_err)? })
+        Ok(Trainer { inner: k::train::Trainer::new(config::trainer(config)?).map_err(js_err)? })
     }
 
     /// Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.
+    #[wasm_bindgen(js_name = set_data)]
     pub fn set_data(&mut self, split: &str, images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<(), JsValue> {
-        let data = Data::new(images, labels, rows, cols, self.inner.model.classes()).map_err(js_err)?;
-        match parse_split(split)? {
-            Split::Train => self.inner.set_train(data),
-            Split::Test => self.inner.set_test(data),
-        }
-        .map_err(js_err)
+        self.inner.set_data(config::split(split)?, images, labels, rows, cols).map_err(js_err)
     }
 
     /// Trains up to `max_batches` batches, stopping at the end of an epoch; returns how many ran.
+    #[wasm_bindgen(js_name = run)]
     pub fn run(&mut self, max_batches: usize) -> Result<usize, JsValue> {
         self.inner.run(max_batches).map_err(js_err)
     }
 
+    #[wasm_bindgen(js_name = epoch)]
     pub fn epoch(&self) -> u32 {
-        self.inner.epoch
+        self.inner.epoch()
     }
+
+    #[wasm_bindgen(js_name = step)]
     pub fn step(&self) -> f64 {
-        self.inner.step as f64
+        self.inner.step() as f64
     }
+
+    #[wasm_bindgen(js_name = cursor)]
     pub fn cursor(&self) -> usize {
-        self.inner.cursor
+        self.inner.cursor()
     }
+
+    #[wasm_bindgen(js_name = batches_per_epoch)]
     pub fn batches_per_epoch(&self) -> usize {
         self.inner.batches_per_epoch()
     }
 
     /// Mean training loss of the batches since the last call (NaN if none).
+    #[wasm_bindgen(js_name = take_train_loss)]
     pub fn take_train_loss(&mut self) -> f64 {
         self.inner.take_train_loss()
     }
 
     /// `[loss, correct, rows, …confusion (classes × classes, row = label)]`.
+    #[wasm_bindgen(js_name = evaluate)]
     pub fn evaluate(&mut self, split: &str) -> Result<Vec<f64>, JsValue> {
-        let e = self.inner.evaluate(parse_split(split)?).map_err(js_err)?;
-        let mut out = vec![e.loss, e.correct as f64, e.rows as f64];
-        out.extend(e.confusion.iter().map(|&c| c as f64));
-        Ok(out)
+        self.inner.evaluate(config::split(split)?).map(evaluation).map_err(js_err)
     }
 
     /// `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.
+    #[wasm_bindgen(js_name = gradients)]
     pub fn gradients(&mut self, images: &[u8], labels: &[u8]) -> Result<Vec<f32>, JsValue> {
         self.inner.gradients(images, labels).map_err(js_err)
     }
 
     /// Per layer W (inputs × outputs, row-major), b, then m for hidden layers.
+    #[wasm_bindgen(js_name = parameters)]
     pub fn parameters(&self) -> Vec<f32> {
         self.inner.parameters()
     }
 
+    #[wasm_bindgen(js_name = set_parameters)]
     pub fn set_parameters(&mut self, values: &[f32]) -> Result<(), JsValue> {
         self.inner.set_parameters(values).map_err(js_err)
     }
 
     /// Masses of hidden layer `layer`.
+    #[wasm_bindgen(js_name = masses)]
     pub fn masses(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
-        self.inner.model.masses.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
+        self.inner.model().masses_of(layer).map(<[f32]>::to_vec).map_err(js_err)
     }
 
     /// Living populations (mass > 0) per hidden layer.
+    #[wasm_bindgen(js_name = alive)]
     pub fn alive(&self) -> Vec<u32> {
-        self.inner.model.masses.iter().map(|m| m.iter().filter(|&&x| x > 0.0).count() as u32).collect()
+        self.inner.model().alive_counts().into_iter().map(|n| n as u32).collect()
     }
 
     /// The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
+    #[wasm_bindgen(js_name = fitness)]
     pub fn fitness(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
-        self.inner.evolution.standardised.get(layer).cloned().ok_or_else(|| invalid(&format!("no hidden layer {layer}")))
+        self.inner.evolution().standardised_of(layer).map(<[f32]>::to_vec).map_err(js_err)
     }
 
     /// Participation variables of hidden layer `layer` (empty unless tracked).
+    #[wasm_bindgen(js_name = participation)]
     pub fn participation(&self, layer: usize) -> Vec<f32> {
-        self.inner.participation.get(layer).cloned().unwrap_or_default()
+        self.inner.participation_of(layer).to_vec()
     }
 
     /// A copy of the current model.
+    #[wasm_bindgen(js_name = model)]
     pub fn model(&self) -> Result<Model, JsValue> {
-        Model::from_mlp(self.inner.model.clone())
+        Model::from_mlp(self.inner.model().clone())
     }
 
     /// The current model with `fraction` of its hidden populations removed (mass set to 0),
     /// ranked by `score` (mass, magnitude, random, participation) globally or per layer.
+    #[wasm_bindgen(js_name = pruned)]
     pub fn pruned(&self, score: &str, fraction: f64, scope: &str) -> Result<Model, JsValue> {
-        let score = Score::parse(score).map_err(js_err)?;
-        let scope = parse_scope(scope)?;
-        let model = &self.inner.model;
-        let participation = (!self.inner.participation.is_empty()).then_some(self.inner.participation.as_slice());
-        let scores = k::prune::scores(model, score, self.inner.config.seed, participation).map_err(js_err)?;
-        let keep = k::prune::survivors(model, &scores, fraction, scope).map_err(js_err)?;
-        Model::from_mlp(k::prune::masked(model, &keep))
+        Model::from_mlp(self.inner.pruned(config::score(score)?, fraction, config::scope(scope)?).map_err(js_err)?)
     }
 
+    #[wasm_bindgen(js_name = state)]
     pub fn state(&self) -> Vec<u8> {
         self.inner.state()
     }
 
+    #[wasm_bindgen(js_name = load_state)]
     pub fn load_state(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
         self.inner.load_state(bytes).map_err(js_err)
     }
 
+    #[wasm_bindgen(js_name = state_hash)]
     pub fn state_hash(&self) -> String {
         self.inner.state_hash()
     }

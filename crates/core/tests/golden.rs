@@ -1,11 +1,16 @@
 //! The golden product: native kernels must give exactly the bytes that the wasm build gives
 //! (test/engine/golden.test.ts checks the wasm side against the same file).
 
-use evoprune_kernels::evolution::{dynamic_index, DynamicParams, EvolutionConfig, Fitness};
-use evoprune_kernels::optim::Optimizer;
-use evoprune_kernels::trainer::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
-use evoprune_kernels::{gemm, rng::Xoshiro128};
+use evoprune_core::evolution::{DynamicParams, EvolutionConfig, Fitness};
+use evoprune_core::kernels::gemm::{Op, Product, Update};
+use evoprune_core::model::optim::Optimizer;
+use evoprune_core::registry;
+use evoprune_core::rng::Xoshiro128;
+use evoprune_core::train::{Data, ParticipationConfig, Schedule, TrainConfig, Trainer};
 use sha2::{Digest, Sha256};
+// On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh): the SIMD build.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const GOLDEN: &str = include_str!("../../../test/golden/gemm.json");
 const GOLDEN_TRAIN: &str = include_str!("../../../test/golden/train.json");
@@ -33,17 +38,17 @@ fn golden_bytes() -> Vec<u8> {
     let seed: u64 = field("seed").parse().unwrap();
     let (m, n, k): (usize, usize, usize) = (field("m").parse().unwrap(), field("n").parse().unwrap(), field("k").parse().unwrap());
     let mut bytes = Vec::new();
-    let mut packed = vec![0.0; gemm::packed_len(n, k).unwrap()];
+    let mut packed = vec![0.0; Product::new(Op::NN, m, n, k).packed_len().unwrap()];
     let a = uniform(m * k, seed, 1);
     let b = uniform(k * n, seed, 2);
     let mut c = vec![f32::NAN; m * n];
-    gemm::gemm_nn(m, n, k, &a, &b, &mut c, false, &mut packed).unwrap();
+    Product::new(Op::NN, m, n, k).dense(&a, &b, &mut c, Update::Overwrite, &mut packed).unwrap();
     bytes.extend(c.iter().flat_map(|x| x.to_le_bytes()));
     // Aᵀ·B reads the same A buffer as k×m; A·Bᵀ reads the same B buffer as n×k.
     let at = uniform(k * m, seed, 1);
-    gemm::gemm_tn(m, n, k, &at, &b, &mut c, false, &mut packed).unwrap();
+    Product::new(Op::TN, m, n, k).dense(&at, &b, &mut c, Update::Overwrite, &mut packed).unwrap();
     bytes.extend(c.iter().flat_map(|x| x.to_le_bytes()));
-    gemm::gemm_nt(m, n, k, &a, &b, &mut c, true, &mut packed).unwrap();
+    Product::new(Op::NT, m, n, k).dense(&a, &b, &mut c, Update::Accumulate, &mut packed).unwrap();
     bytes.extend(c.iter().flat_map(|x| x.to_le_bytes()));
     bytes
 }
@@ -63,7 +68,17 @@ fn golden_training_run_hash_is_pinned() {
     let (cols, classes) = (64, 10);
     let mut u = vec![0.0f32; rows * cols];
     Xoshiro128::new(seed, 11).fill_uniform(&mut u, 0.0, 1.0);
-    let images: Vec<u8> = u.iter().map(|&x| { let t = (x * 256.0) as u32; if t >= 180 { t as u8 } else { 0 } }).collect();
+    let images: Vec<u8> = u
+        .iter()
+        .map(|&x| {
+            let t = (x * 256.0) as u32;
+            if t >= 180 {
+                t as u8
+            } else {
+                0
+            }
+        })
+        .collect();
     let mut v = vec![0.0f32; rows];
     Xoshiro128::new(seed, 12).fill_uniform(&mut v, 0.0, 1.0);
     let labels: Vec<u8> = v.iter().map(|&x| (x * 10.0) as u8).collect();
@@ -73,10 +88,10 @@ fn golden_training_run_hash_is_pinned() {
         batch: 16,
         optimizer: Optimizer::Sgd { lr: 0.1, momentum: 0.9, weight_decay: 0.0 },
         schedule: Schedule::Cosine { epochs: 3 },
-        initial_mass: 1.0,
+        initial_mass: Some(1.0),
         evolution: EvolutionConfig {
             fitness: Fitness::Gradient,
-            dynamic: dynamic_index("exponential").unwrap(),
+            dynamic: registry::dynamic("exponential").unwrap(),
             params: DynamicParams { eta: 0.2, mu: 0.0 },
             rho: 0.9,
             epsilon: 1e-3,
@@ -88,9 +103,9 @@ fn golden_training_run_hash_is_pinned() {
     };
     let mut trainer = Trainer::new(config).unwrap();
     trainer.set_train(Data::new(images, labels, rows, cols, classes).unwrap()).unwrap();
-    while trainer.epoch < 3 {
+    while trainer.epoch() < 3 {
         trainer.run(100).unwrap();
     }
-    assert!(trainer.model.alive_counts().iter().sum::<usize>() < 48, "the golden run should see extinctions");
+    assert!(trainer.model().alive_counts().iter().sum::<usize>() < 48, "the golden run should see extinctions");
     assert_eq!(trainer.state_hash(), field_of(GOLDEN_TRAIN, "stateHash"), "native golden training run changed");
 }

@@ -8,13 +8,7 @@ use crate::error::{check_len, check_shape, KernelError};
 /// `s = Σ_j e_j` from `+0.0` in increasing `j`, `ℓ = ln s − (z_y − μ)` (`libm::logf`), and
 /// `grad_j = (e_j / s − [j = y]) · (1 / rows)`, the gradient of the *mean* loss.
 /// Returns `Σ_r ℓ_r / rows`, the sum taken in f64 in increasing `r`.
-pub fn softmax_cross_entropy(
-    rows: usize,
-    classes: usize,
-    logits: &[f32],
-    labels: &[u8],
-    grad: &mut [f32],
-) -> Result<f64, KernelError> {
+pub fn softmax_cross_entropy(rows: usize, classes: usize, logits: &[f32], labels: &[u8], grad: &mut [f32]) -> Result<f64, KernelError> {
     check_shape("softmax_cross_entropy: logits", logits.len(), rows, classes)?;
     check_len("softmax_cross_entropy: labels", labels.len(), rows)?;
     check_shape("softmax_cross_entropy: grad", grad.len(), rows, classes)?;
@@ -23,7 +17,7 @@ pub fn softmax_cross_entropy(
     for r in 0..rows {
         let y = labels[r] as usize;
         if y >= classes {
-            return Err(KernelError::Label { row: r, label: labels[r] as u32, classes });
+            return Err(KernelError::label(r, labels[r] as u32, classes));
         }
         let z = &logits[r * classes..(r + 1) * classes];
         let g = &mut grad[r * classes..(r + 1) * classes];
@@ -67,6 +61,9 @@ pub fn argmax_rows(rows: usize, cols: usize, x: &[f32], out: &mut [u32]) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn reference(z: &[f64], y: usize) -> (f64, Vec<f64>) {
         let mu = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
@@ -104,6 +101,7 @@ mod tests {
         assert!(loss.is_finite() && grad.iter().all(|g| g.is_finite()));
         let err = softmax_cross_entropy(1, 2, &[0.0, 0.0], &[2], &mut grad).unwrap_err();
         assert_eq!(err.to_string(), "label 2 in row 0 is not in 0..2");
+        assert_eq!(err.kind(), "data");
     }
 
     #[test]

@@ -1,34 +1,24 @@
 //! Pruning as evolution (DESIGN.md §2): fitness from ∂L/∂m, smoothing, per-layer
 //! standardisation over living populations, selection dynamics, extinction and capacity.
 //!
-//! A new dynamic is one `fn(&mut [f32], &Selection, &DynamicParams)` plus one entry in
-//! [`DYNAMICS`] (and one entry in `src/config/dynamics.ts` on the TypeScript side).
+//! A new dynamic is one `fn(&mut [f32], &Selection, &DynamicParams)` here plus one entry in
+//! [`crate::registry::DYNAMICS`], which also names its capacity, initial mass and parameters.
 
-use crate::error::KernelError;
+use crate::error::{check_len, KernelError};
+use crate::registry::DYNAMICS;
 
 /// How a population's fitness is read from `g_i = ∂L/∂m_i`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fitness {
     /// `φ_i = −g_i`: the first-order loss decrease from growing population i.
     Gradient,
-    /// `φ_i = −m_i g_i`.
+    /// `φ_i = −m_i g_i`: the first-order loss increase from removing population i.
     Taylor,
     /// `φ_i = |g_i|`.
     Magnitude,
 }
 
 impl Fitness {
-    pub const NAMES: [&'static str; 3] = ["gradient", "taylor", "magnitude"];
-
-    pub fn parse(name: &str) -> Result<Fitness, KernelError> {
-        match name {
-            "gradient" => Ok(Fitness::Gradient),
-            "taylor" => Ok(Fitness::Taylor),
-            "magnitude" => Ok(Fitness::Magnitude),
-            other => Err(KernelError::Invalid(format!("fitness \"{other}\" is not one of {}", Self::NAMES.join(", ")))),
-        }
-    }
-
     fn raw(self, mass: f32, grad: f32) -> f32 {
         match self {
             Fitness::Gradient => -grad,
@@ -68,34 +58,24 @@ pub enum Capacity {
     UnitInterval,
 }
 
+impl Capacity {
+    /// Its name in the registry: `fixed`, `mean-one`, `unit-interval`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Capacity::Fixed => "fixed",
+            Capacity::MeanOne => "mean-one",
+            Capacity::UnitInterval => "unit-interval",
+        }
+    }
+}
+
+/// A dynamic's update of one layer's masses; it must leave extinct populations (m = 0) alone.
 pub type DynamicFn = fn(&mut [f32], &Selection, &DynamicParams);
 
-pub struct DynamicEntry {
-    pub name: &'static str,
-    pub update: DynamicFn,
-    pub capacity: Capacity,
-}
-
-/// Every dynamic, by name. Updates touch living populations only (the caller skips m = 0).
-pub const DYNAMICS: &[DynamicEntry] = &[
-    DynamicEntry { name: "none", update: none, capacity: Capacity::Fixed },
-    DynamicEntry { name: "replicator", update: replicator, capacity: Capacity::MeanOne },
-    DynamicEntry { name: "exponential", update: exponential, capacity: Capacity::MeanOne },
-    DynamicEntry { name: "mutator", update: mutator, capacity: Capacity::MeanOne },
-    DynamicEntry { name: "logistic", update: logistic, capacity: Capacity::UnitInterval },
-];
-
-pub fn dynamic_index(name: &str) -> Result<usize, KernelError> {
-    DYNAMICS.iter().position(|d| d.name == name).ok_or_else(|| {
-        let names: Vec<&str> = DYNAMICS.iter().map(|d| d.name).collect();
-        KernelError::Invalid(format!("dynamic \"{name}\" is not one of {}", names.join(", ")))
-    })
-}
-
-fn none(_: &mut [f32], _: &Selection, _: &DynamicParams) {}
+pub fn none(_: &mut [f32], _: &Selection, _: &DynamicParams) {}
 
 /// `m_i ← max(0, m_i + η m_i (F̃_i − F̄))`.
-fn replicator(m: &mut [f32], s: &Selection, p: &DynamicParams) {
+pub fn replicator(m: &mut [f32], s: &Selection, p: &DynamicParams) {
     for (mi, &f) in m.iter_mut().zip(s.fitness) {
         if *mi > 0.0 {
             *mi = (*mi + p.eta * *mi * (f - s.mean_fitness)).max(0.0);
@@ -104,7 +84,7 @@ fn replicator(m: &mut [f32], s: &Selection, p: &DynamicParams) {
 }
 
 /// `m_i ← m_i · exp(η F̃_i)` (`libm::expf`).
-fn exponential(m: &mut [f32], s: &Selection, p: &DynamicParams) {
+pub fn exponential(m: &mut [f32], s: &Selection, p: &DynamicParams) {
     for (mi, &f) in m.iter_mut().zip(s.fitness) {
         if *mi > 0.0 {
             *mi *= libm::expf(p.eta * f);
@@ -113,7 +93,7 @@ fn exponential(m: &mut [f32], s: &Selection, p: &DynamicParams) {
 }
 
 /// `m_i ← max(0, m_i + η [m_i (F̃_i − F̄) + μ (m̄ − m_i)])`.
-fn mutator(m: &mut [f32], s: &Selection, p: &DynamicParams) {
+pub fn mutator(m: &mut [f32], s: &Selection, p: &DynamicParams) {
     for (mi, &f) in m.iter_mut().zip(s.fitness) {
         if *mi > 0.0 {
             *mi = (*mi + p.eta * (*mi * (f - s.mean_fitness) + p.mu * (s.mean_mass - *mi))).max(0.0);
@@ -122,7 +102,7 @@ fn mutator(m: &mut [f32], s: &Selection, p: &DynamicParams) {
 }
 
 /// `m_i ← clamp(m_i + η m_i (1 − m_i)(F̃_i − F̄), 0, 1)`.
-fn logistic(m: &mut [f32], s: &Selection, p: &DynamicParams) {
+pub fn logistic(m: &mut [f32], s: &Selection, p: &DynamicParams) {
     for (mi, &f) in m.iter_mut().zip(s.fitness) {
         if *mi > 0.0 {
             *mi = (*mi + p.eta * *mi * (1.0 - *mi) * (f - s.mean_fitness)).clamp(0.0, 1.0);
@@ -133,7 +113,7 @@ fn logistic(m: &mut [f32], s: &Selection, p: &DynamicParams) {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EvolutionConfig {
     pub fitness: Fitness,
-    /// Index into [`DYNAMICS`].
+    /// Index into [`crate::registry::DYNAMICS`].
     pub dynamic: usize,
     pub params: DynamicParams,
     /// Smoothing ρ of `F ← ρF + (1−ρ)φ`.
@@ -227,8 +207,8 @@ pub fn extinction_and_capacity(masses: &mut [f32], epsilon: f32, capacity: Capac
 /// Per hidden layer: the smoothed fitness `F` and the last standardised `F̃`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EvolutionState {
-    pub smoothed: Vec<Vec<f32>>,
-    pub standardised: Vec<Vec<f32>>,
+    pub(crate) smoothed: Vec<Vec<f32>>,
+    pub(crate) standardised: Vec<Vec<f32>>,
 }
 
 impl EvolutionState {
@@ -239,6 +219,21 @@ impl EvolutionState {
         }
     }
 
+    /// The smoothed fitness `F` per hidden layer.
+    pub fn smoothed(&self) -> &[Vec<f32>] {
+        &self.smoothed
+    }
+
+    /// The last standardised fitness `F̃` per hidden layer (0 for extinct populations).
+    pub fn standardised(&self) -> &[Vec<f32>] {
+        &self.standardised
+    }
+
+    /// The last standardised fitness of hidden layer `layer`.
+    pub fn standardised_of(&self, layer: usize) -> Result<&[f32], KernelError> {
+        self.standardised.get(layer).map(Vec::as_slice).ok_or_else(|| crate::model::mlp::no_layer(layer, self.standardised.len()))
+    }
+
     /// One step of evolution for every hidden layer, after the optimizer step number `step`
     /// (1-based): smooth the fitness of living populations; every `interval` steps past the
     /// warm-up, standardise, update by the dynamic, apply extinction and capacity.
@@ -247,7 +242,7 @@ impl EvolutionState {
         // Fitness is tracked for every dynamic (`none` included, for telemetry and comparison).
         let entry = &DYNAMICS[config.dynamic];
         let params = if config.anneal { DynamicParams { eta: config.params.eta * lr_factor, ..config.params } } else { config.params };
-        let due = step > config.warmup && step % config.interval.max(1) as u64 == 0;
+        let due = step > config.warmup && step.is_multiple_of(config.interval.max(1) as u64);
         for ((m, g), (f, ft)) in masses.iter_mut().zip(mass_grads).zip(self.smoothed.iter_mut().zip(self.standardised.iter_mut())) {
             for ((&mi, &gi), fi) in m.iter().zip(g).zip(f.iter_mut()) {
                 *fi = if mi > 0.0 { config.rho * *fi + (1.0 - config.rho) * config.fitness.raw(mi, gi) } else { 0.0 };
@@ -263,9 +258,39 @@ impl EvolutionState {
     }
 }
 
+/// One layer after one [`EvolutionState::step`] (see [`step_layer`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerStep {
+    pub masses: Vec<f32>,
+    pub smoothed: Vec<f32>,
+    pub standardised: Vec<f32>,
+}
+
+/// One evolution step of a single layer from its masses, mass gradients and smoothed fitness,
+/// after optimizer step `step` with the schedule at its full rate (for tests and tools).
+pub fn step_layer(
+    config: &EvolutionConfig,
+    step: u64,
+    masses: &[f32],
+    mass_grads: &[f32],
+    smoothed: &[f32],
+) -> Result<LayerStep, KernelError> {
+    check_len("evolution step: mass gradients", mass_grads.len(), masses.len())?;
+    check_len("evolution step: smoothed fitness", smoothed.len(), masses.len())?;
+    let mut state = EvolutionState::new(&[masses.len()]);
+    state.smoothed[0].copy_from_slice(smoothed);
+    let mut m = vec![masses.to_vec()];
+    state.step(config, step, 1.0, &mut m, &[mass_grads.to_vec()]);
+    let EvolutionState { mut smoothed, mut standardised } = state;
+    Ok(LayerStep { masses: m.remove(0), smoothed: smoothed.remove(0), standardised: standardised.remove(0) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn select<'a>(f: &'a [f32], masses: &[f32]) -> Selection<'a> {
         let alive: Vec<usize> = (0..masses.len()).filter(|&i| masses[i] > 0.0).collect();
@@ -320,15 +345,5 @@ mod tests {
         let s = select(&f, &m);
         logistic(&mut m, &s, &DynamicParams { eta: 1.0, mu: 0.0 });
         assert!(m.iter().all(|&x| (0.0..=1.0).contains(&x)), "{m:?}");
-    }
-
-    #[test]
-    fn names_are_checked() {
-        assert_eq!(dynamic_index("mutator").unwrap(), 3);
-        assert_eq!(
-            dynamic_index("replicatr").unwrap_err().to_string(),
-            "dynamic \"replicatr\" is not one of none, replicator, exponential, mutator, logistic"
-        );
-        assert!(Fitness::parse("taylor").is_ok());
     }
 }

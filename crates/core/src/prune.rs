@@ -2,7 +2,7 @@
 //! the removed rows and columns and fold the masses into the next layer).
 
 use crate::error::KernelError;
-use crate::mlp::{Layer, Mlp};
+use crate::model::mlp::{Layer, Mlp};
 use crate::rng::Xoshiro128;
 
 /// PRNG stream of the `random` pruning baseline.
@@ -20,20 +20,6 @@ pub enum Score {
     Random,
     /// Participation variables `s_i` tracked during training (arXiv 2512.22106).
     Participation,
-}
-
-impl Score {
-    pub const NAMES: [&'static str; 4] = ["mass", "magnitude", "random", "participation"];
-
-    pub fn parse(name: &str) -> Result<Score, KernelError> {
-        match name {
-            "mass" => Ok(Score::Mass),
-            "magnitude" => Ok(Score::Magnitude),
-            "random" => Ok(Score::Random),
-            "participation" => Ok(Score::Participation),
-            other => Err(KernelError::Invalid(format!("pruning score \"{other}\" is not one of {}", Self::NAMES.join(", ")))),
-        }
-    }
 }
 
 /// Scores per hidden layer. `participation` is needed for [`Score::Participation`].
@@ -60,9 +46,9 @@ pub fn scores(model: &Mlp, score: Score, seed: u64, participation: Option<&[Vec<
             let mut rng = Xoshiro128::new(seed, STREAM_PRUNE);
             model.masses.iter().map(|m| m.iter().map(|_| rng.next_f32()).collect()).collect()
         }
-        Score::Participation => participation
-            .ok_or_else(|| KernelError::Invalid("participation scores were not tracked in this run".into()))?
-            .to_vec(),
+        Score::Participation => {
+            participation.ok_or_else(|| KernelError::Config("participation scores were not tracked in this run".into()))?.to_vec()
+        }
     })
 }
 
@@ -79,7 +65,7 @@ pub enum Scope {
 /// Refuses a fraction outside `[0, 1)` and any pruning that would empty a layer.
 pub fn survivors(model: &Mlp, scores: &[Vec<f32>], fraction: f64, scope: Scope) -> Result<Vec<Vec<bool>>, KernelError> {
     if !(0.0..1.0).contains(&fraction) || fraction.is_nan() {
-        return Err(KernelError::Invalid(format!(
+        return Err(KernelError::Config(format!(
             "cannot prune {}% of populations: the fraction must be in [0, 1) so that every layer keeps at least one",
             fraction * 100.0
         )));
@@ -107,13 +93,33 @@ pub fn survivors(model: &Mlp, scores: &[Vec<f32>], fraction: f64, scope: Scope) 
     }
     for (l, k) in keep.iter().enumerate() {
         if !k.iter().any(|&x| x) {
-            return Err(KernelError::Invalid(format!(
+            return Err(KernelError::Refusal(format!(
                 "pruning {}% ({scope:?}) would remove every population of hidden layer {l}",
                 fraction * 100.0
             )));
         }
     }
     Ok(keep)
+}
+
+/// One hard pruning: remove `fraction` of the populations ranked by `score` within `scope`
+/// (`seed` drives the `random` score).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pruning {
+    pub score: Score,
+    pub fraction: f64,
+    pub scope: Scope,
+    pub seed: u64,
+}
+
+impl Pruning {
+    /// The masked model (pruned populations get mass 0). `participation` is needed by
+    /// [`Score::Participation`] only.
+    pub fn apply(&self, model: &Mlp, participation: Option<&[Vec<f32>]>) -> Result<Mlp, KernelError> {
+        let scores = scores(model, self.score, self.seed, participation)?;
+        let keep = survivors(model, &scores, self.fraction, self.scope)?;
+        Ok(masked(model, &keep))
+    }
 }
 
 /// The masked model: pruned populations get mass 0 (same shapes, same arithmetic otherwise).
@@ -129,43 +135,43 @@ pub fn masked(model: &Mlp, keep: &[Vec<bool>]) -> Mlp {
     out
 }
 
-/// The physically smaller plain MLP: hidden populations with m = 0 are removed (their column of
-/// W_l and entry of b_l, and their row of W_{l+1}); the survivors' masses are folded into the
-/// next layer (`W_{l+1}[i, :] ·= m_i`) and become 1. Refuses a model with an empty layer.
+/// The physically smaller plain MLP: hidden populations with m = 0 are removed (every slice they
+/// own: their column of W_l and entry of b_l, and their row of W_{l+1}, see
+/// [`crate::population`]); the survivors' masses are folded into the next layer
+/// (`W_{l+1}[i, :] ·= m_i`, one rounded product per weight) and become 1. Refuses a model with an
+/// empty layer.
 pub fn compact(model: &Mlp) -> Result<Mlp, KernelError> {
-    let kept: Vec<Vec<usize>> = model.masses.iter().map(|m| (0..m.len()).filter(|&i| m[i] > 0.0).collect()).collect();
-    if let Some(l) = kept.iter().position(|k| k.is_empty()) {
-        return Err(KernelError::Invalid(format!("hidden layer {l} has no living population; nothing to compact")));
+    if let Some(l) = model.masses.iter().position(|m| !m.iter().any(|&x| x > 0.0)) {
+        return Err(KernelError::Refusal(format!("hidden layer {l} has no living population; nothing to compact")));
     }
-    let mut sizes = vec![model.inputs()];
-    sizes.extend(kept.iter().map(|k| k.len()));
-    sizes.push(model.classes());
-    let all_inputs: Vec<usize> = (0..model.inputs()).collect();
-    let all_outputs: Vec<usize> = (0..model.classes()).collect();
-    let layers = model
+    let kept = model.layout().compaction(&model.masses);
+    let layers: Vec<Layer> = model
         .layers
         .iter()
         .enumerate()
         .map(|(l, layer)| {
-            let rows = if l == 0 { &all_inputs } else { &kept[l - 1] };
-            let cols = if l < kept.len() { &kept[l] } else { &all_outputs };
-            let fold = |r: usize| if l == 0 { 1.0 } else { model.masses[l - 1][r] };
-            let mut weights = Vec::with_capacity(rows.len() * cols.len());
-            for &r in rows {
-                let scale = fold(r);
-                weights.extend(cols.iter().map(|&c| layer.weights[r * layer.outputs + c] * scale));
+            let (w, b) = (&kept[2 * l], &kept[2 * l + 1]);
+            Layer {
+                inputs: w.rows.len(),
+                outputs: w.cols.len(),
+                weights: w.apply(&layer.weights, layer.outputs),
+                bias: b.apply(&layer.bias, layer.outputs),
             }
-            Layer { inputs: rows.len(), outputs: cols.len(), weights, bias: cols.iter().map(|&c| layer.bias[c]).collect() }
         })
         .collect();
-    let masses = kept.iter().map(|k| vec![1.0; k.len()]).collect();
+    let mut sizes = vec![model.inputs()];
+    sizes.extend(layers.iter().map(|l| l.outputs));
+    let masses = sizes[1..sizes.len() - 1].iter().map(|&n| vec![1.0; n]).collect();
     Ok(Mlp { sizes, layers, masses })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mlp::{forward, Workspace};
+    use crate::model::mlp::{forward, Workspace};
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn model() -> Mlp {
         let mut m = Mlp::new(&[6, 5, 4, 3], 1, 1.0).unwrap();
@@ -187,8 +193,13 @@ mod tests {
         let keep = survivors(&m, &s, 4.0 / 9.0, Scope::Global).unwrap();
         // Extinct (0,1) and (1,2), then the lowest masses 0.3 (1,1) and 0.5 (0,0).
         assert_eq!(keep, vec![vec![false, false, true, true, true], vec![true, false, false, true]]);
-        assert!(survivors(&m, &s, 1.0, Scope::Global).unwrap_err().to_string().contains("cannot prune 100%"));
-        assert!(survivors(&m, &s, 0.85, Scope::Global).unwrap_err().to_string().contains("every population of hidden layer 1"));
+        let too_much = survivors(&m, &s, 1.0, Scope::Global).unwrap_err();
+        assert!(too_much.to_string().contains("cannot prune 100%") && too_much.kind() == "config", "{too_much:?}");
+        let emptied = survivors(&m, &s, 0.85, Scope::Global).unwrap_err();
+        assert!(emptied.to_string().contains("every population of hidden layer 1") && emptied.kind() == "refusal", "{emptied:?}");
+        let mut dead = m.clone();
+        dead.masses[1].fill(0.0);
+        assert_eq!(compact(&dead).unwrap_err().kind(), "refusal");
         let per_layer = survivors(&m, &s, 0.5, Scope::PerLayer).unwrap();
         assert_eq!(per_layer.iter().map(|k| k.iter().filter(|&&x| !x).count()).collect::<Vec<_>>(), vec![3, 2]);
     }
@@ -211,6 +222,44 @@ mod tests {
         assert!(gap <= 1e-5, "max |Δlogit| = {gap}");
     }
 
+    /// Compaction written out by hand for the MLP (what `compact` computed before populations
+    /// were a concept): the population layout must give these bits exactly.
+    fn compact_by_index(model: &Mlp) -> Mlp {
+        let kept: Vec<Vec<usize>> = model.masses.iter().map(|m| (0..m.len()).filter(|&i| m[i] > 0.0).collect()).collect();
+        let mut sizes = vec![model.inputs()];
+        sizes.extend(kept.iter().map(|k| k.len()));
+        sizes.push(model.classes());
+        let (inputs, outputs): (Vec<usize>, Vec<usize>) = ((0..model.inputs()).collect(), (0..model.classes()).collect());
+        let layers = (0..model.layers.len())
+            .map(|l| {
+                let layer = &model.layers[l];
+                let rows = if l == 0 { &inputs } else { &kept[l - 1] };
+                let cols = if l < kept.len() { &kept[l] } else { &outputs };
+                let mut weights = Vec::new();
+                for &r in rows {
+                    let scale = if l == 0 { 1.0 } else { model.masses[l - 1][r] };
+                    weights.extend(cols.iter().map(|&c| layer.weights[r * layer.outputs + c] * scale));
+                }
+                Layer { inputs: rows.len(), outputs: cols.len(), weights, bias: cols.iter().map(|&c| layer.bias[c]).collect() }
+            })
+            .collect();
+        let masses = kept.iter().map(|k| vec![1.0; k.len()]).collect();
+        Mlp { sizes, layers, masses }
+    }
+
+    #[test]
+    fn compaction_by_population_slices_keeps_the_bits() {
+        let mut m = model();
+        let mut rng = Xoshiro128::new(4, 1);
+        for l in m.layers.iter_mut() {
+            rng.fill_uniform(&mut l.bias, -1.0, 1.0);
+        }
+        m.masses[0][4] = 0.0;
+        let (a, b) = (compact(&m).unwrap(), compact_by_index(&m));
+        assert_eq!(a.sizes, b.sizes);
+        assert_eq!(a.to_bytes(), b.to_bytes());
+    }
+
     #[test]
     fn scores_by_name() {
         let m = model();
@@ -220,6 +269,5 @@ mod tests {
         let r1 = scores(&m, Score::Random, 4, None).unwrap();
         assert_eq!(r1, scores(&m, Score::Random, 4, None).unwrap());
         assert!(scores(&m, Score::Participation, 0, None).is_err());
-        assert_eq!(Score::parse("magnitud").unwrap_err().to_string(), "pruning score \"magnitud\" is not one of mass, magnitude, random, participation");
     }
 }

@@ -82,6 +82,9 @@ impl Xoshiro128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn xoshiro128ss_matches_the_reference_sequence() {
@@ -93,9 +96,18 @@ mod tests {
 
     #[test]
     fn streams_differ_and_seeds_repeat() {
-        let a: Vec<u32> = { let mut r = Xoshiro128::new(7, 0); (0..4).map(|_| r.next_u32()).collect() };
-        let b: Vec<u32> = { let mut r = Xoshiro128::new(7, 1); (0..4).map(|_| r.next_u32()).collect() };
-        let c: Vec<u32> = { let mut r = Xoshiro128::new(7, 0); (0..4).map(|_| r.next_u32()).collect() };
+        let a: Vec<u32> = {
+            let mut r = Xoshiro128::new(7, 0);
+            (0..4).map(|_| r.next_u32()).collect()
+        };
+        let b: Vec<u32> = {
+            let mut r = Xoshiro128::new(7, 1);
+            (0..4).map(|_| r.next_u32()).collect()
+        };
+        let c: Vec<u32> = {
+            let mut r = Xoshiro128::new(7, 0);
+            (0..4).map(|_| r.next_u32()).collect()
+        };
         assert_ne!(a, b);
         assert_eq!(a, c);
     }

@@ -17,7 +17,10 @@ pub fn bias_add(rows: usize, cols: usize, x: &mut [f32], bias: &[f32]) -> Result
 /// `x ← max(x, 0)` element-wise (NaN stays NaN; `-0.0` becomes `+0.0`).
 pub fn relu(x: &mut [f32]) {
     for v in x.iter_mut() {
-        *v = if *v > 0.0 { *v } else if v.is_nan() { *v } else { 0.0 };
+        // `≤ 0` is false for NaN, which therefore stays; `-0.0 ≤ 0` is true.
+        if *v <= 0.0 {
+            *v = 0.0;
+        }
     }
 }
 
@@ -62,14 +65,7 @@ pub fn column_sums(rows: usize, cols: usize, x: &[f32], out: &mut [f32], accumul
 
 /// Forward of a population-scaled hidden layer, in place on the pre-activation:
 /// `a[r][j] = max(z[r][j] + bias[j], 0)` (written over `z`) and `h[r][j] = mass[j] · a[r][j]`.
-pub fn bias_relu_mass(
-    rows: usize,
-    cols: usize,
-    z: &mut [f32],
-    h: &mut [f32],
-    bias: &[f32],
-    mass: &[f32],
-) -> Result<(), KernelError> {
+pub fn bias_relu_mass(rows: usize, cols: usize, z: &mut [f32], h: &mut [f32], bias: &[f32], mass: &[f32]) -> Result<(), KernelError> {
     check_shape("bias_relu_mass: z", z.len(), rows, cols)?;
     check_shape("bias_relu_mass: h", h.len(), rows, cols)?;
     check_len("bias_relu_mass: bias", bias.len(), cols)?;
@@ -122,6 +118,9 @@ pub fn bytes_to_unit(bytes: &[u8], out: &mut [f32]) -> Result<(), KernelError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn bias_add_broadcasts_over_rows() {

@@ -9,12 +9,13 @@
 //! population with mass `m_l[j]`; `∂L/∂m_l[j] = Σ_batch ∂L/∂h · a` (the batch mean of the
 //! per-sample terms, since `L` is the mean).
 
-use crate::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
 use crate::error::{size_product, KernelError};
-use crate::gemm::{density, gemm, gemm_skip_zeros, packed_len, NonzeroTerms, Op};
-use crate::loss::{argmax_rows, softmax_cross_entropy};
+use crate::kernels::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
+use crate::kernels::gemm::{density, packed_len, NonzeroTerms, Op, Product, Update};
+use crate::kernels::loss::{argmax_rows, softmax_cross_entropy};
+use crate::population::Layout;
 use crate::rng::Xoshiro128;
-use crate::state::{Reader, Writer};
+use crate::train::checkpoint::{Reader, Writer};
 
 /// First bytes of a saved model; the last byte is the format version.
 const MODEL_MAGIC: &[u8; 16] = b"EVOPRUNE-MODEL\x00\x01";
@@ -33,20 +34,18 @@ pub struct Layer {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mlp {
     /// `[inputs, hidden…, classes]`.
-    pub sizes: Vec<usize>,
-    pub layers: Vec<Layer>,
+    pub(crate) sizes: Vec<usize>,
+    pub(crate) layers: Vec<Layer>,
     /// One mass vector per hidden layer.
-    pub masses: Vec<Vec<f32>>,
+    pub(crate) masses: Vec<Vec<f32>>,
 }
 
 impl Mlp {
     /// He-uniform weights `U(−√(6/fan_in), √(6/fan_in))` drawn from stream [`STREAM_INIT`] of
     /// `seed`, layer by layer in row-major order; biases 0; every mass `initial_mass`.
     pub fn new(sizes: &[usize], seed: u64, initial_mass: f32) -> Result<Mlp, KernelError> {
-        if sizes.len() < 2 || sizes.iter().any(|&s| s == 0) {
-            return Err(KernelError::Invalid(format!(
-                "layer sizes must be at least [inputs, classes], all positive; got {sizes:?}"
-            )));
+        if sizes.len() < 2 || sizes.contains(&0) {
+            return Err(KernelError::Config(format!("layer sizes must be at least [inputs, classes], all positive; got {sizes:?}")));
         }
         if !(initial_mass.is_finite() && initial_mass > 0.0) {
             return Err(KernelError::Config(format!("initialMass: {initial_mass} must be a finite number > 0")));
@@ -64,6 +63,33 @@ impl Mlp {
             .collect();
         let masses = sizes[1..sizes.len() - 1].iter().map(|&n| vec![initial_mass; n]).collect();
         Ok(Mlp { sizes: sizes.to_vec(), layers, masses })
+    }
+
+    /// `[inputs, hidden…, classes]`.
+    pub fn sizes(&self) -> &[usize] {
+        &self.sizes
+    }
+
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// One mass vector per hidden layer.
+    pub fn masses(&self) -> &[Vec<f32>] {
+        &self.masses
+    }
+
+    /// The masses of hidden layer `layer`.
+    pub fn masses_of(&self, layer: usize) -> Result<&[f32], KernelError> {
+        self.masses.get(layer).map(Vec::as_slice).ok_or_else(|| no_layer(layer, self.masses.len()))
+    }
+
+    /// Checks that `images` holds `rows` images of [`Mlp::inputs`] bytes each.
+    pub fn check_images(&self, images: &[u8], rows: usize) -> Result<(), KernelError> {
+        if rows.checked_mul(self.inputs()) != Some(images.len()) {
+            return Err(KernelError::Shape(format!("{} image bytes for {rows} rows of {} inputs", images.len(), self.inputs())));
+        }
+        Ok(())
     }
 
     pub fn inputs(&self) -> usize {
@@ -104,20 +130,20 @@ impl Mlp {
     pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, KernelError> {
         let mut r = Reader::new(bytes);
         if r.raw(MODEL_MAGIC.len(), "header")? != MODEL_MAGIC {
-            return Err(KernelError::Invalid("not an evoprune model (bad header or version)".into()));
+            return Err(KernelError::Data("not an evoprune model (bad header or version)".into()));
         }
         let sizes: Vec<usize> = r.u32s("layer sizes")?.into_iter().map(|s| s as usize).collect();
         if sizes.len() < 2 || sizes.iter().any(|&s| s == 0 || s > 1 << 24) {
-            return Err(KernelError::Invalid(format!("model has implausible layer sizes {sizes:?}")));
+            return Err(KernelError::Data(format!("model has implausible layer sizes {sizes:?}")));
         }
         // The sizes decide what the rest of the file must hold: check that against the bytes
         // left before allocating anything (a crafted 36-byte file could otherwise ask for GBs).
         // Each tensor is a u64 length and its f32 values.
-        let floats = parameter_floats(&sizes).map_err(|_| KernelError::Invalid(format!("model has implausible layer sizes {sizes:?}")))?;
+        let floats = parameter_floats(&sizes).map_err(|_| KernelError::Data(format!("model has implausible layer sizes {sizes:?}")))?;
         let tensors = 3 * (sizes.len() - 1) - 1;
         let expected = floats.checked_mul(4).and_then(|b| b.checked_add(8 * tensors));
         if expected != Some(r.remaining()) {
-            return Err(KernelError::Invalid(format!(
+            return Err(KernelError::Data(format!(
                 "model file holds {} bytes after its header but layer sizes {sizes:?} need {}",
                 r.remaining(),
                 expected.map_or("more than this platform can address".to_string(), |e| e.to_string())
@@ -140,6 +166,32 @@ impl Mlp {
         self.layers.iter().map(|l| l.weights.len() + l.bias.len()).sum()
     }
 
+    /// Trainable tensor `t` in optimizer order (`W_0, b_0, W_1, b_1, …`; no masses), the
+    /// numbering of [`crate::population::Layout`].
+    pub fn parameter(&self, t: usize) -> &[f32] {
+        let layer = &self.layers[t / 2];
+        if t.is_multiple_of(2) {
+            &layer.weights
+        } else {
+            &layer.bias
+        }
+    }
+
+    pub fn parameter_mut(&mut self, t: usize) -> &mut [f32] {
+        let layer = &mut self.layers[t / 2];
+        if t.is_multiple_of(2) {
+            &mut layer.weights
+        } else {
+            &mut layer.bias
+        }
+    }
+
+    /// Where this model's populations live: neuron `i` of hidden layer `l` owns column `i` of
+    /// `W_l`, entry `i` of `b_l` and row `i` of `W_{l+1}`.
+    pub fn layout(&self) -> Layout {
+        Layout::mlp(&self.sizes)
+    }
+
     pub fn tensors_mut(&mut self) -> Vec<&mut [f32]> {
         let mut out: Vec<&mut [f32]> = Vec::new();
         let mut masses = self.masses.iter_mut();
@@ -152,6 +204,11 @@ impl Mlp {
         }
         out
     }
+}
+
+/// "no hidden layer `layer`" (a config error: the argument is out of range).
+pub(crate) fn no_layer(layer: usize, hidden: usize) -> KernelError {
+    KernelError::Config(format!("no hidden layer {layer} (the model has {hidden})"))
 }
 
 /// Floats of a model with these layer sizes: every W, b and hidden mass vector (overflow is an error).
@@ -209,8 +266,8 @@ pub struct Workspace {
     /// Two buffers for `δ` that trade places going down the layers.
     pub delta: Vec<f32>,
     pub delta_below: Vec<f32>,
-    pub packed: Vec<f32>,
-    pub terms: NonzeroTerms,
+    /// The products' packing workspace and nonzero terms.
+    pub scratch: Scratch,
     pub predictions: Vec<u32>,
 }
 
@@ -227,11 +284,13 @@ impl Workspace {
         for w in sizes.windows(2) {
             packed = packed.max(size_product("workspace", w[0], w[1])?);
         }
-        let per_row = sizes[0].checked_add(2 * hidden).and_then(|v| v.checked_add(*sizes.last().unwrap_or(&0))).and_then(|v| v.checked_add(2 * widest));
-        per_row
-            .and_then(|p| p.checked_mul(max_rows))
-            .and_then(|v| v.checked_add(packed))
-            .ok_or_else(|| KernelError::Limit(format!("a workspace of {max_rows} rows for layer sizes {sizes:?} overflows this platform's sizes")))
+        let per_row = sizes[0]
+            .checked_add(2 * hidden)
+            .and_then(|v| v.checked_add(*sizes.last().unwrap_or(&0)))
+            .and_then(|v| v.checked_add(2 * widest));
+        per_row.and_then(|p| p.checked_mul(max_rows)).and_then(|v| v.checked_add(packed)).ok_or_else(|| {
+            KernelError::Limit(format!("a workspace of {max_rows} rows for layer sizes {sizes:?} overflows this platform's sizes"))
+        })
     }
 
     pub fn new(model: &Mlp, max_rows: usize) -> Result<Workspace, KernelError> {
@@ -249,8 +308,7 @@ impl Workspace {
             logits: vec![0.0; max_rows * model.classes()],
             delta: vec![0.0; max_rows * widest],
             delta_below: vec![0.0; max_rows * widest],
-            packed: vec![0.0; packed],
-            terms: NonzeroTerms::default(),
+            scratch: Scratch { packed: vec![0.0; packed], terms: NonzeroTerms::default() },
             predictions: vec![0; max_rows],
         })
     }
@@ -259,9 +317,9 @@ impl Workspace {
     pub fn gather(&mut self, images: &[u8], cols: usize, indices: &[u32]) -> Result<(), KernelError> {
         for (r, &idx) in indices.iter().enumerate() {
             let at = idx as usize * cols;
-            let row = images.get(at..at + cols).ok_or(KernelError::Shape { what: "gather: images", expected: at + cols, actual: images.len() })?;
+            let row = images.get(at..at + cols).ok_or(KernelError::shape("gather: images", at + cols, images.len()))?;
             let len = self.input.len();
-            let out = self.input.get_mut(r * cols..(r + 1) * cols).ok_or(KernelError::Shape { what: "gather: batch rows", expected: (r + 1) * cols, actual: len })?;
+            let out = self.input.get_mut(r * cols..(r + 1) * cols).ok_or(KernelError::shape("gather: batch rows", (r + 1) * cols, len))?;
             bytes_to_unit(row, out)?;
         }
         Ok(())
@@ -269,22 +327,30 @@ impl Workspace {
 }
 
 /// Below this fraction of nonzeros in A, products skip its zero terms. Both paths give the same
-/// bits (see `gemm_skip_zeros`), so this only trades speed: MNIST pixels are ≈19 % nonzero,
+/// bits (see `Product::skip_zeros`), so this only trades speed: MNIST pixels are ≈19 % nonzero,
 /// ReLU outputs and their gradients about half, extinct populations none.
 pub const SKIP_ZEROS_BELOW_DENSITY: f32 = 0.5;
 
-#[allow(clippy::too_many_arguments)]
-fn product(op: Op, m: usize, n: usize, k: usize, a: &[f32], b: &[f32], c: &mut [f32], packed: &mut [f32], terms: &mut NonzeroTerms) -> Result<(), KernelError> {
-    if density(a) < SKIP_ZEROS_BELOW_DENSITY {
-        gemm_skip_zeros(op, m, n, k, a, b, c, false, packed, terms)
-    } else {
-        gemm(op, m, n, k, a, b, c, false, packed)
+/// What every product of a pass shares: B's packing workspace and A's nonzero terms.
+pub struct Scratch {
+    packed: Vec<f32>,
+    terms: NonzeroTerms,
+}
+
+impl Scratch {
+    /// `C = op(A)·op(B)` by the zero-skipping path when A is sparse enough, else the dense one.
+    fn product(&mut self, product: Product, a: &[f32], b: &[f32], c: &mut [f32]) -> Result<(), KernelError> {
+        if density(a) < SKIP_ZEROS_BELOW_DENSITY {
+            product.skip_zeros(a, b, c, Update::Overwrite, &mut self.packed, &mut self.terms)
+        } else {
+            product.dense(a, b, c, Update::Overwrite, &mut self.packed)
+        }
     }
 }
 
 fn check_rows(ws: &Workspace, rows: usize) -> Result<(), KernelError> {
     if rows > ws.max_rows {
-        return Err(KernelError::Invalid(format!("{rows} rows exceed the workspace's {}", ws.max_rows)));
+        return Err(KernelError::Shape(format!("{rows} rows exceed the workspace's {}", ws.max_rows)));
     }
     Ok(())
 }
@@ -298,11 +364,11 @@ pub fn forward(model: &Mlp, ws: &mut Workspace, rows: usize) -> Result<(), Kerne
         let input: &[f32] = if l == 0 { &ws.input[..rows * inp] } else { &ws.outputs[l - 1][..rows * inp] };
         if l < hidden {
             let z = &mut ws.activations[l][..rows * out];
-            product(Op::NN, rows, out, inp, input, &layer.weights, z, &mut ws.packed, &mut ws.terms)?;
+            ws.scratch.product(Product::new(Op::NN, rows, out, inp), input, &layer.weights, z)?;
             bias_relu_mass(rows, out, z, &mut ws.outputs[l][..rows * out], &layer.bias, &model.masses[l])?;
         } else {
             let logits = &mut ws.logits[..rows * out];
-            product(Op::NN, rows, out, inp, input, &layer.weights, logits, &mut ws.packed, &mut ws.terms)?;
+            ws.scratch.product(Product::new(Op::NN, rows, out, inp), input, &layer.weights, logits)?;
             bias_add(rows, out, logits, &layer.bias)?;
         }
     }
@@ -311,12 +377,7 @@ pub fn forward(model: &Mlp, ws: &mut Workspace, rows: usize) -> Result<(), Kerne
 
 /// Forward and backward of one batch (already in `ws.input`): fills `grads` and returns the
 /// mean loss.
-pub fn forward_backward(
-    model: &Mlp,
-    ws: &mut Workspace,
-    labels: &[u8],
-    grads: &mut Gradients,
-) -> Result<f64, KernelError> {
+pub fn forward_backward(model: &Mlp, ws: &mut Workspace, labels: &[u8], grads: &mut Gradients) -> Result<f64, KernelError> {
     let rows = labels.len();
     forward(model, ws, rows)?;
     let classes = model.classes();
@@ -326,12 +387,12 @@ pub fn forward_backward(
         let (inp, out) = (layer.inputs, layer.outputs);
         let input: &[f32] = if l == 0 { &ws.input[..rows * inp] } else { &ws.outputs[l - 1][..rows * inp] };
         let delta = &ws.delta[..rows * out];
-        product(Op::TN, inp, out, rows, input, delta, &mut grads.weights[l], &mut ws.packed, &mut ws.terms)?;
+        ws.scratch.product(Product::new(Op::TN, inp, out, rows), input, delta, &mut grads.weights[l])?;
         column_sums(rows, out, delta, &mut grads.bias[l], false)?;
         if l > 0 {
             // ∂L/∂h_{l−1} = δ_l W_lᵀ, then through the masses and the ReLU.
             let below = &mut ws.delta_below[..rows * inp];
-            product(Op::NT, rows, inp, out, delta, &layer.weights, below, &mut ws.packed, &mut ws.terms)?;
+            ws.scratch.product(Product::new(Op::NT, rows, inp, out), delta, &layer.weights, below)?;
             mass_relu_backward(rows, inp, below, &ws.activations[l - 1][..rows * inp], &model.masses[l - 1], &mut grads.masses[l - 1])?;
             std::mem::swap(&mut ws.delta, &mut ws.delta_below);
         }
@@ -375,6 +436,9 @@ pub fn evaluate(model: &Mlp, ws: &mut Workspace, images: &[u8], labels: &[u8]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// f64 loss of the model on a batch of f32 inputs, for finite differences.
     fn loss64(model: &Mlp, x: &[f32], labels: &[u8]) -> f64 {
@@ -411,7 +475,14 @@ mod tests {
         let bytes = model.to_bytes();
         assert_eq!(Mlp::from_bytes(&bytes).unwrap(), model);
         let short = Mlp::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err().to_string();
-        assert!(short.contains(&format!("holds {} bytes after its header but layer sizes [5, 7, 4, 3] need {}", bytes.len() - 1 - 40, bytes.len() - 40)), "{short}");
+        assert!(
+            short.contains(&format!(
+                "holds {} bytes after its header but layer sizes [5, 7, 4, 3] need {}",
+                bytes.len() - 1 - 40,
+                bytes.len() - 40
+            )),
+            "{short}"
+        );
         assert!(Mlp::from_bytes(b"EVOPRUNE-STATE\x00\x01").is_err());
     }
 
@@ -422,8 +493,12 @@ mod tests {
         w.raw(MODEL_MAGIC);
         w.u32s(&[1 << 24, 1 << 24, 10]);
         assert_eq!(w.bytes.len(), 36);
-        let error = Mlp::from_bytes(&w.bytes).unwrap_err().to_string();
-        assert!(error.contains("need"), "{error}");
+        let error = Mlp::from_bytes(&w.bytes).unwrap_err();
+        // On 64 bits the sizes fit and the file is too short for them; on wasm32 their product
+        // does not even fit a usize.
+        let message = error.to_string();
+        assert!(message.contains("need") || (cfg!(target_pointer_width = "32") && message.contains("implausible")), "{message}");
+        assert_eq!(error.kind(), "data");
         // Sizes whose product overflows a 32-bit usize are refused by name, not wrapped to 0.
         assert!(parameter_floats(&[65536, 65536, 10]).is_ok() || cfg!(target_pointer_width = "32"));
         assert!(matches!(crate::error::size_product("x", usize::MAX / 2, 3), Err(KernelError::Limit(_))));

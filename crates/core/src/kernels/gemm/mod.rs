@@ -1,0 +1,172 @@
+//! Dense matrix products on contiguous row-major `f32` matrices.
+//!
+//! Formula: `C[i][j] (+)= S[i][j]` where `S[i][j] = Σ_{p=0}^{k-1} A[i][p] · B[p][j]` (with `A` or
+//! `B` read transposed by [`Op::TN`] / [`Op::NT`]).
+//!
+//! Summation order, identical in every build: `S[i][j]` starts at `+0.0` and adds the rounded
+//! products in increasing `p`: `S = ((0 + a₀b₀) + a₁b₁) + … + a_{k-1}b_{k-1}`, each product rounded
+//! to f32 before its addition (no fused multiply-add). With [`Update::Accumulate`] the result is
+//! `C[i][j] + S[i][j]`; with [`Update::Overwrite`] `C` is overwritten (its old contents, NaN
+//! included, are never read).
+//!
+//! B is first copied into the caller's `packed` workspace in column panels (8, then 4, then 1
+//! columns wide) so the inner loop reads contiguous memory. The SIMD path keeps a 4×8 block of
+//! `C` in registers and broadcasts one element of `A` against two 4-lane vectors of B per step;
+//! lanes never mix, so each lane performs exactly the scalar sequence above and the scalar
+//! fallback reproduces it bit for bit.
+//!
+//! A product is described once by a [`Product`] (`op`, `m`, `n`, `k`); its entry points are
+//! [`Product::dense`] and [`Product::skip_zeros`] (same bits, faster when A is mostly zeros).
+//! The pieces: `packing` (how operands are addressed, B in panels), `sparse` ([`NonzeroTerms`],
+//! [`density`], the zero-skipping driver), `scalar` (the reference order, used natively and for
+//! single columns) and `simd` (the SIMD128 register blocks, wasm32 only).
+
+mod packing;
+mod scalar;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd;
+mod sparse;
+#[cfg(test)]
+mod tests;
+
+use crate::error::{check_shape, size_product, KernelError};
+use packing::{column_groups, pack, Operand, Panel, Strides};
+pub use sparse::{density, NonzeroTerms};
+
+/// Length of the `packed` workspace every product needs for an `n`-column result and inner
+/// dimension `k`: `k · n` floats (B is copied there in column panels, once per call).
+pub fn packed_len(n: usize, k: usize) -> Result<usize, KernelError> {
+    size_product("gemm: packing workspace", n, k)
+}
+
+/// Which operands a product reads transposed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `C (m×n) (+)= A (m×k) · B (k×n)`.
+    NN,
+    /// `C (m×n) (+)= Aᵀ · B`, `A` stored `k×m` and `B` `k×n` (weight gradients: `Xᵀ·δ`).
+    TN,
+    /// `C (m×n) (+)= A · Bᵀ`, `A` `m×k` and `B` stored `n×k` (input gradients: `δ·Wᵀ`).
+    NT,
+}
+
+impl Op {
+    /// Operand names in error messages: `gemm_nn: A`, …
+    fn names(self) -> [&'static str; 3] {
+        match self {
+            Op::NN => ["gemm_nn: A", "gemm_nn: B", "gemm_nn: C"],
+            Op::TN => ["gemm_tn: A", "gemm_tn: B", "gemm_tn: C"],
+            Op::NT => ["gemm_nt: A", "gemm_nt: B", "gemm_nt: C"],
+        }
+    }
+}
+
+/// What a product does with the old contents of `C`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Update {
+    /// `C = S` (the old contents are never read).
+    Overwrite,
+    /// `C = C + S`, one rounded addition per element after `S` is complete.
+    Accumulate,
+}
+
+impl Update {
+    fn accumulates(self) -> bool {
+        self == Update::Accumulate
+    }
+}
+
+/// One product `C (m×n) (+)= op(A)·op(B)` with inner dimension `k`: the operand descriptor every
+/// entry point takes, so the dimensions travel together and are checked in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Product {
+    pub op: Op,
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+}
+
+impl Product {
+    pub const fn new(op: Op, m: usize, n: usize, k: usize) -> Product {
+        Product { op, m, n, k }
+    }
+
+    /// Length of the packing workspace this product needs (see [`packed_len`]).
+    pub fn packed_len(&self) -> Result<usize, KernelError> {
+        packed_len(self.n, self.k)
+    }
+
+    /// `C (+)= op(A)·op(B)` in the order of the module doc.
+    pub fn dense(&self, a: &[f32], b: &[f32], c: &mut [f32], update: Update, packed: &mut [f32]) -> Result<(), KernelError> {
+        let (a, b) = self.operands(a, b, c)?;
+        if !self.pack(b, packed)? {
+            return Ok(());
+        }
+        let k = self.k;
+        column_groups(self.n, k, |first, width, offset| {
+            let panel = Panel { data: &packed[offset..offset + k * width], width, first };
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            // SAFETY: `operands` checked the lengths of A and C against m, n, k; the panel holds
+            // k·width floats.
+            unsafe {
+                simd::panel(self, a, panel, c, update)
+            }
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+            scalar::panel(self, a, panel, c, update)
+        });
+        Ok(())
+    }
+
+    /// The same product as [`Product::dense`], skipping every term whose A element is exactly
+    /// zero: worth it when A is mostly zeros (input pixels, ReLU outputs, extinct populations).
+    ///
+    /// For finite B the result is bit-identical to [`Product::dense`]: a skipped term `0 · b` is
+    /// `±0`, and adding `±0` to a partial sum that started at `+0.0` never changes it
+    /// (round-to-nearest never produces `−0` from a sum that is not all `−0`). So callers may pick
+    /// either path freely.
+    pub fn skip_zeros(
+        &self,
+        a: &[f32],
+        b: &[f32],
+        c: &mut [f32],
+        update: Update,
+        packed: &mut [f32],
+        terms: &mut NonzeroTerms,
+    ) -> Result<(), KernelError> {
+        let (a, b) = self.operands(a, b, c)?;
+        if !self.pack(b, packed)? {
+            return Ok(());
+        }
+        terms.build(self.m, self.k, a);
+        sparse::product(self, packed, terms, c, update);
+        Ok(())
+    }
+
+    /// Checks the operand lengths and returns how A and B are addressed.
+    fn operands<'a>(&self, a: &'a [f32], b: &'a [f32], c: &[f32]) -> Result<(Operand<'a>, Operand<'a>), KernelError> {
+        let (m, n, k) = (self.m, self.n, self.k);
+        let [name_a, name_b, name_c] = self.op.names();
+        check_shape(name_a, a.len(), m, k)?;
+        check_shape(name_b, b.len(), k, n)?;
+        check_shape(name_c, c.len(), m, n)?;
+        let (left, right) = match self.op {
+            Op::NN => (Strides { row: k, col: 1 }, Strides { row: n, col: 1 }),
+            Op::TN => (Strides { row: 1, col: m }, Strides { row: n, col: 1 }),
+            Op::NT => (Strides { row: k, col: 1 }, Strides { row: 1, col: k }),
+        };
+        Ok((Operand { data: a, strides: left }, Operand { data: b, strides: right }))
+    }
+
+    /// Checks the workspace, then packs B into it; `false` when C is empty (nothing to do).
+    fn pack(&self, b: Operand, packed: &mut [f32]) -> Result<bool, KernelError> {
+        let needed = self.packed_len()?;
+        if packed.len() < needed {
+            return Err(KernelError::shape("gemm: packing workspace", needed, packed.len()));
+        }
+        if self.m == 0 || self.n == 0 {
+            return Ok(false);
+        }
+        pack(self.n, self.k, b, packed);
+        Ok(true)
+    }
+}

@@ -1,0 +1,35 @@
+//! The reference order of the module doc, element by element: the native path, and the single
+//! columns of the SIMD path. Each output is `s = 0; s += a·b` in increasing `p`, then stored or
+//! added to `C` once.
+
+use super::packing::{Operand, Panel};
+use super::{Product, Update};
+
+/// Columns `panel.first..panel.first + panel.width` of C from one packed panel of B.
+pub(super) fn panel(product: &Product, a: Operand, panel: Panel, c: &mut [f32], update: Update) {
+    let (m, n, k) = (product.m, product.n, product.k);
+    let accumulate = update.accumulates();
+    for i in 0..m {
+        for w in 0..panel.width {
+            let mut s = 0.0f32;
+            for p in 0..k {
+                s += a.at(i, p) * panel.data[p * panel.width + w];
+            }
+            let out = &mut c[i * n + panel.first + w];
+            *out = if accumulate { *out + s } else { s };
+        }
+    }
+}
+
+/// One row of C over one panel from the nonzero terms `(index[t], value[t])` of that row of A,
+/// in increasing `p`; `out` holds the panel's columns of that row.
+pub(super) fn sparse_row(index: &[u32], value: &[f32], panel: Panel, out: &mut [f32], update: Update) {
+    let accumulate = update.accumulates();
+    for (w, o) in out.iter_mut().enumerate() {
+        let mut s = 0.0f32;
+        for (&p, &v) in index.iter().zip(value) {
+            s += v * panel.data[p as usize * panel.width + w];
+        }
+        *o = if accumulate { *o + s } else { s };
+    }
+}

@@ -1,0 +1,603 @@
+//! The training loop inside wasm: batches, shuffling, optimizer, learning-rate schedule,
+//! evolution, evaluation. The state as bytes is in [`super::checkpoint`].
+
+use crate::error::KernelError;
+use crate::evolution::EvolutionState;
+use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
+use crate::model::optim::{update, Optimizer, StepScalars};
+use crate::population::Layout;
+use crate::prune::{Pruning, Scope, Score};
+use crate::rng::Xoshiro128;
+
+use super::config::TrainConfig;
+use super::participation;
+
+/// PRNG stream of the per-epoch shuffle.
+pub const STREAM_SHUFFLE: u64 = 2;
+
+/// A byte image set: `rows × cols` pixels and one label per row.
+#[derive(Clone, Debug, Default)]
+pub struct Data {
+    pub images: Vec<u8>,
+    pub labels: Vec<u8>,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+impl Data {
+    pub fn new(images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize, classes: usize) -> Result<Data, KernelError> {
+        if images.len() != crate::error::size_product("images", rows, cols)? {
+            return Err(KernelError::Shape(format!("{} image bytes for {rows} rows of {cols}", images.len())));
+        }
+        if labels.len() != rows {
+            return Err(KernelError::Shape(format!("{} labels for {rows} images", labels.len())));
+        }
+        if let Some((row, &label)) = labels.iter().enumerate().find(|(_, &y)| y as usize >= classes) {
+            return Err(KernelError::label(row, label as u32, classes));
+        }
+        Ok(Data { images, labels, rows, cols })
+    }
+}
+
+/// The training loop: batches in a shuffled order per epoch, the optimizer, the schedule, the
+/// evolution of masses and the participation variables. Its fields change only here and in
+/// [`super::checkpoint`] (which restores them); everything else reads them through methods.
+pub struct Trainer {
+    pub(super) config: TrainConfig,
+    pub(super) model: Mlp,
+    /// Optimizer slots per tensor of W, b (in layer order).
+    pub(super) slots: Vec<[Vec<f32>; 2]>,
+    /// Which slices of the tensors (and slots) each population owns.
+    layout: Layout,
+    /// Adam's β₁ᵗ, β₂ᵗ, kept as running products.
+    pub(super) beta_powers: (f32, f32),
+    pub(super) step: u64,
+    pub(super) epoch: u32,
+    /// Position within the epoch's order.
+    pub(super) cursor: usize,
+    pub(super) order: Vec<u32>,
+    pub(super) shuffle: Xoshiro128,
+    pub(super) train: Option<Data>,
+    /// Rows of the training set, kept apart because `run` holds the data outside `self`.
+    pub(super) train_rows: usize,
+    pub(super) test: Option<Data>,
+    ws: Workspace,
+    grads: Gradients,
+    batch_labels: Vec<u8>,
+    loss_sum: f64,
+    loss_batches: u64,
+    pub(super) evolution: EvolutionState,
+    /// Participation variables per hidden layer (empty unless configured).
+    pub(super) participation: Vec<Vec<f32>>,
+}
+
+impl Trainer {
+    pub fn new(config: TrainConfig) -> Result<Trainer, KernelError> {
+        config.validate()?;
+        if config.sizes.len() < 2 || config.sizes.contains(&0) {
+            return Err(KernelError::Config(format!("sizes: {:?} must be at least [inputs, classes], all positive", config.sizes)));
+        }
+        config.check_memory(0, 0)?;
+        let model = Mlp::new(&config.sizes, config.seed, config.initial_mass())?;
+        let slots = model
+            .layers
+            .iter()
+            .flat_map(|l| [l.weights.len(), l.bias.len()])
+            .map(|n| [vec![0.0; n], vec![0.0; if config.optimizer.slots() == 2 { n } else { 0 }]])
+            .collect();
+        let ws = Workspace::new(&model, config.batch.max(256))?;
+        let grads = Gradients::zeros(&model);
+        let widths: Vec<usize> = model.masses.iter().map(|m| m.len()).collect();
+        Ok(Trainer {
+            evolution: EvolutionState::new(&widths),
+            participation: if config.participation.is_some() { widths.iter().map(|&n| vec![1.0; n]).collect() } else { Vec::new() },
+            shuffle: Xoshiro128::new(config.seed, STREAM_SHUFFLE),
+            layout: model.layout(),
+            model,
+            slots,
+            beta_powers: (1.0, 1.0),
+            step: 0,
+            epoch: 0,
+            cursor: 0,
+            order: Vec::new(),
+            train: None,
+            train_rows: 0,
+            test: None,
+            ws,
+            grads,
+            batch_labels: vec![0; config.batch],
+            loss_sum: 0.0,
+            loss_batches: 0,
+            config,
+        })
+    }
+
+    fn check_data(&self, data: &Data) -> Result<(), KernelError> {
+        if data.cols != self.model.inputs() {
+            return Err(KernelError::Shape(format!(
+                "images have {} values each but the model's input layer has {}",
+                data.cols,
+                self.model.inputs()
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn set_train(&mut self, data: Data) -> Result<(), KernelError> {
+        self.check_data(&data)?;
+        if !self.order.is_empty() && self.order.len() != data.rows {
+            return Err(KernelError::Data(format!(
+                "the state's epoch order covers {} rows but the training set has {}",
+                self.order.len(),
+                data.rows
+            )));
+        }
+        self.train_rows = data.rows;
+        self.train = Some(data);
+        Ok(())
+    }
+
+    /// Copies a byte image set in as the `split` data: `rows` images of `cols` bytes each, one
+    /// label per image (checked against the model's classes).
+    pub fn set_data(&mut self, split: Split, images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<(), KernelError> {
+        let data = Data::new(images, labels, rows, cols, self.model.classes())?;
+        match split {
+            Split::Train => self.set_train(data),
+            Split::Test => self.set_test(data),
+        }
+    }
+
+    pub fn set_test(&mut self, data: Data) -> Result<(), KernelError> {
+        self.check_data(&data)?;
+        self.test = Some(data);
+        Ok(())
+    }
+
+    /// What this trainer was built from.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+
+    /// The current model (weights, biases, masses).
+    pub fn model(&self) -> &Mlp {
+        &self.model
+    }
+
+    /// Smoothed and standardised fitness per hidden layer.
+    pub fn evolution(&self) -> &EvolutionState {
+        &self.evolution
+    }
+
+    /// Participation variables per hidden layer (empty unless configured).
+    pub fn participation(&self) -> &[Vec<f32>] {
+        &self.participation
+    }
+
+    /// Participation variables of hidden layer `layer` (empty unless tracked).
+    pub fn participation_of(&self, layer: usize) -> &[f32] {
+        self.participation.get(layer).map_or(&[], Vec::as_slice)
+    }
+
+    /// The current model with `fraction` of its populations pruned (mass 0), ranked by `score`
+    /// within `scope`; the `random` score draws from this trainer's seed, `participation` uses
+    /// the tracked variables.
+    pub fn pruned(&self, score: Score, fraction: f64, scope: Scope) -> Result<Mlp, KernelError> {
+        let participation = (!self.participation.is_empty()).then_some(self.participation.as_slice());
+        Pruning { score, fraction, scope, seed: self.config.seed }.apply(&self.model, participation)
+    }
+
+    /// Optimizer steps taken.
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+
+    /// Epochs completed.
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+
+    /// Position within the current epoch's order (0 at an epoch's start).
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn train_rows(&self) -> usize {
+        self.train_rows
+    }
+
+    pub fn batches_per_epoch(&self) -> usize {
+        self.train_rows().div_ceil(self.config.batch)
+    }
+
+    /// The learning rate of the next optimizer step, after the schedule.
+    pub fn learning_rate(&self) -> f32 {
+        self.config.schedule.learning_rate(self.config.optimizer.lr(), self.step, self.batches_per_epoch())
+    }
+
+    /// Runs up to `max_batches` batches, stopping early at the end of an epoch. Returns how
+    /// many ran. The last batch of an epoch holds the remaining rows (it may be smaller).
+    pub fn run(&mut self, max_batches: usize) -> Result<usize, KernelError> {
+        let train = self.train.take().ok_or_else(|| KernelError::Data("no training data set".into()))?;
+        let result = self.run_on(&train, max_batches);
+        self.train = Some(train);
+        result
+    }
+
+    fn run_on(&mut self, train: &Data, max_batches: usize) -> Result<usize, KernelError> {
+        if train.rows == 0 {
+            return Err(KernelError::Data("the training set is empty".into()));
+        }
+        let mut done = 0;
+        while done < max_batches {
+            if self.cursor == 0 {
+                self.order.clear();
+                self.order.extend(0..train.rows as u32);
+                self.shuffle.shuffle(&mut self.order);
+            }
+            let rows = (train.rows - self.cursor).min(self.config.batch);
+            let indices = &self.order[self.cursor..self.cursor + rows];
+            self.ws.gather(&train.images, train.cols, indices)?;
+            for (slot, &idx) in self.batch_labels.iter_mut().zip(indices) {
+                *slot = train.labels[idx as usize];
+            }
+            let loss = forward_backward(&self.model, &mut self.ws, &self.batch_labels[..rows], &mut self.grads)?;
+            if !loss.is_finite() {
+                return Err(KernelError::Refusal(format!("the loss became {loss} at step {} (lower the learning rate?)", self.step + 1)));
+            }
+            if let Some(config) = &self.config.participation {
+                participation::track(config, &mut self.participation, &self.model, &self.grads);
+            }
+            self.apply_gradients()?;
+            self.step += 1;
+            let alive_before = self.model.alive_counts();
+            let lr_factor = self.learning_rate() / self.config.optimizer.lr();
+            self.evolution.step(&self.config.evolution, self.step, lr_factor, &mut self.model.masses, &self.grads.masses);
+            if self.model.alive_counts() != alive_before {
+                self.clear_extinct();
+            }
+            self.loss_sum += loss;
+            self.loss_batches += 1;
+            done += 1;
+            self.cursor += rows;
+            if self.cursor == train.rows {
+                self.cursor = 0;
+                self.epoch += 1;
+                break;
+            }
+        }
+        Ok(done)
+    }
+
+    /// Zeroes the parameters and optimizer state that only extinct populations use: every slice
+    /// they own (for a neuron: its incoming weights and bias and its outgoing weights, see
+    /// [`crate::population`]). They can no longer affect the loss (their output is 0 for good and
+    /// their gradients are 0), so this changes no prediction; it keeps momentum from decaying
+    /// through subnormal floats, which are slow on every CPU.
+    fn clear_extinct(&mut self) {
+        for g in 0..self.layout.groups().len() {
+            for i in 0..self.layout.groups()[g].width {
+                if self.model.masses[g][i] != 0.0 {
+                    continue;
+                }
+                for slice in self.layout.slices(g, i) {
+                    self.layout.zero(slice, self.model.parameter_mut(slice.tensor));
+                    for slot in self.slots[slice.tensor].iter_mut().filter(|s| !s.is_empty()) {
+                        self.layout.zero(slice, slot);
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply_gradients(&mut self) -> Result<(), KernelError> {
+        let opt = &self.config.optimizer;
+        if let Optimizer::Adam { beta1, beta2, .. } = *opt {
+            self.beta_powers = (self.beta_powers.0 * beta1, self.beta_powers.1 * beta2);
+        }
+        let scalars =
+            StepScalars { lr: self.learning_rate(), correction1: 1.0 - self.beta_powers.0, correction2: 1.0 - self.beta_powers.1 };
+        for (l, layer) in self.model.layers.iter_mut().enumerate() {
+            let [s1, s2] = &mut self.slots[2 * l];
+            update(opt, scalars, &mut layer.weights, &self.grads.weights[l], s1, s2)?;
+            let [s1, s2] = &mut self.slots[2 * l + 1];
+            update(opt, scalars, &mut layer.bias, &self.grads.bias[l], s1, s2)?;
+        }
+        Ok(())
+    }
+
+    /// Mean training loss of the batches since the last call.
+    pub fn take_train_loss(&mut self) -> f64 {
+        let mean = if self.loss_batches == 0 { f64::NAN } else { self.loss_sum / self.loss_batches as f64 };
+        self.loss_sum = 0.0;
+        self.loss_batches = 0;
+        mean
+    }
+
+    pub fn evaluate(&mut self, split: Split) -> Result<Evaluation, KernelError> {
+        let data = match split {
+            Split::Train => self.train.as_ref(),
+            Split::Test => self.test.as_ref(),
+        }
+        .ok_or_else(|| KernelError::Data(format!("no {} data set", split.name())))?;
+        evaluate(&self.model, &mut self.ws, &data.images, &data.labels)
+    }
+
+    /// Loss and gradients of one batch of byte images, without changing any state
+    /// (for gradient checks): `[loss, …gradients in the order of Mlp::tensors]`.
+    pub fn gradients(&mut self, images: &[u8], labels: &[u8]) -> Result<Vec<f32>, KernelError> {
+        let cols = self.model.inputs();
+        let data = Data::new(images.to_vec(), labels.to_vec(), labels.len(), cols, self.model.classes())?;
+        let mut ws = Workspace::new(&self.model, data.rows.max(1))?;
+        let indices: Vec<u32> = (0..data.rows as u32).collect();
+        ws.gather(&data.images, cols, &indices)?;
+        let mut grads = Gradients::zeros(&self.model);
+        let loss = forward_backward(&self.model, &mut ws, &data.labels, &mut grads)?;
+        let mut out = vec![loss as f32];
+        out.extend(grads.flatten());
+        Ok(out)
+    }
+
+    /// All of W, b, m in the order of [`Mlp::tensors`].
+    pub fn parameters(&self) -> Vec<f32> {
+        self.model.tensors().concat()
+    }
+
+    pub fn set_parameters(&mut self, values: &[f32]) -> Result<(), KernelError> {
+        let total: usize = self.model.tensors().iter().map(|t| t.len()).sum();
+        if values.len() != total {
+            return Err(KernelError::shape("parameters", total, values.len()));
+        }
+        let mut at = 0;
+        for t in self.model.tensors_mut() {
+            t.copy_from_slice(&values[at..at + t.len()]);
+            at += t.len();
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    Train,
+    Test,
+}
+
+impl Split {
+    /// `train` or `test`.
+    pub fn parse(name: &str) -> Result<Split, KernelError> {
+        match name {
+            "train" => Ok(Split::Train),
+            "test" => Ok(Split::Test),
+            other => Err(KernelError::Config(format!("split \"{other}\" is not one of train, test"))),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Train => "train",
+            Split::Test => "test",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evolution::EvolutionConfig;
+    use crate::registry;
+    use crate::train::{ParticipationConfig, Schedule};
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// A learnable toy problem: the class is which quarter of the row holds the brightest pixel.
+    fn toy(rows: usize, seed: u64) -> Data {
+        let cols = 16;
+        let mut rng = Xoshiro128::new(seed, 7);
+        let mut images = vec![0u8; rows * cols];
+        let mut labels = vec![0u8; rows];
+        for r in 0..rows {
+            for c in 0..cols {
+                images[r * cols + c] = (rng.below(100)) as u8;
+            }
+            let class = rng.below(4) as usize;
+            images[r * cols + class * 4 + rng.below(4) as usize] = 255;
+            labels[r] = class as u8;
+        }
+        Data::new(images, labels, rows, cols, 4).unwrap()
+    }
+
+    fn config(seed: u64) -> TrainConfig {
+        TrainConfig {
+            sizes: vec![16, 12, 8, 4],
+            seed,
+            batch: 10,
+            optimizer: Optimizer::Sgd { lr: 0.1, momentum: 0.9, weight_decay: 0.0 },
+            schedule: Schedule::Constant,
+            initial_mass: None,
+            evolution: EvolutionConfig::dense(),
+            participation: None,
+        }
+    }
+
+    fn trained(seed: u64, batches: usize) -> Trainer {
+        let mut t = Trainer::new(config(seed)).unwrap();
+        t.set_train(toy(95, 1)).unwrap();
+        let mut left = batches;
+        while left > 0 {
+            left -= t.run(left).unwrap();
+        }
+        t
+    }
+
+    #[test]
+    fn learns_the_toy_problem() {
+        let mut t = trained(0, 400);
+        t.set_test(toy(200, 2)).unwrap();
+        let e = t.evaluate(Split::Test).unwrap();
+        assert!(e.correct as f64 / e.rows as f64 > 0.9, "{e:?}");
+        assert_eq!(e.confusion.iter().sum::<u32>(), 200);
+    }
+
+    #[test]
+    fn cosine_schedule_follows_the_step_count() {
+        // Over 1000 epochs the first 30 steps run at ≈ the full rate, like a constant schedule.
+        let mut slow = Trainer::new(TrainConfig { schedule: Schedule::Cosine { epochs: 1000 }, ..config(0) }).unwrap();
+        let mut constant = Trainer::new(config(0)).unwrap();
+        for t in [&mut slow, &mut constant] {
+            t.set_train(toy(95, 1)).unwrap();
+            let mut left = 30;
+            while left > 0 {
+                left -= t.run(left).unwrap();
+            }
+        }
+        let gap = slow.parameters().iter().zip(constant.parameters()).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        assert!(gap < 1e-3, "cosine over 1000 epochs drifted {gap} from constant in 30 steps");
+        let expected = 0.1 * 0.5 * (1.0 + (std::f32::consts::PI * 30.0 / 10_000.0).cos());
+        assert!((slow.learning_rate() - expected).abs() < 1e-7);
+
+        // Over 2 epochs the rate reaches 0 at the end.
+        let mut short = Trainer::new(TrainConfig { schedule: Schedule::Cosine { epochs: 2 }, ..config(0) }).unwrap();
+        short.set_train(toy(95, 1)).unwrap();
+        while short.epoch() < 2 {
+            short.run(100).unwrap();
+        }
+        assert!(short.learning_rate().abs() < 1e-6);
+    }
+
+    #[test]
+    fn epochs_cover_every_row_once_with_a_short_last_batch() {
+        let mut t = Trainer::new(config(0)).unwrap();
+        t.set_train(toy(95, 1)).unwrap();
+        assert_eq!(t.batches_per_epoch(), 10);
+        assert_eq!(t.run(100).unwrap(), 10, "stops at the epoch's end");
+        assert_eq!((t.epoch(), t.cursor(), t.step()), (1, 0, 10));
+    }
+
+    #[test]
+    fn same_seed_same_state_and_resume_is_exact() {
+        let a = trained(5, 37);
+        let b = trained(5, 37);
+        assert_eq!(a.state_hash(), b.state_hash());
+        assert_ne!(a.state_hash(), trained(6, 37).state_hash());
+
+        // Stop after 13 batches (mid-epoch), restore into a fresh trainer, go on to 37.
+        let partial = trained(5, 13);
+        let mut resumed = Trainer::new(config(5)).unwrap();
+        resumed.set_train(toy(95, 1)).unwrap();
+        resumed.load_state(&partial.state()).unwrap();
+        let mut left = 24;
+        while left > 0 {
+            left -= resumed.run(left).unwrap();
+        }
+        assert_eq!(resumed.state_hash(), a.state_hash());
+    }
+
+    #[test]
+    fn evolution_creates_extinction_deterministically_and_resumes_exactly() {
+        use crate::evolution::{DynamicParams, Fitness};
+        let evolving = |seed| TrainConfig {
+            evolution: EvolutionConfig {
+                fitness: Fitness::Gradient,
+                dynamic: registry::dynamic("replicator").unwrap(),
+                params: DynamicParams { eta: 0.2, mu: 0.0 },
+                rho: 0.9,
+                epsilon: 1e-3,
+                interval: 1,
+                warmup: 5,
+                anneal: false,
+            },
+            participation: Some(ParticipationConfig { alpha: 1.0, beta: 1e-4, gamma: 1e-4, lr: 0.5 }),
+            ..config(seed)
+        };
+        let run = |batches: usize, from: Option<Vec<u8>>| {
+            let mut t = Trainer::new(evolving(3)).unwrap();
+            t.set_train(toy(95, 1)).unwrap();
+            if let Some(bytes) = from {
+                t.load_state(&bytes).unwrap();
+            }
+            let mut left = batches;
+            while left > 0 {
+                left -= t.run(left).unwrap();
+            }
+            t
+        };
+        let a = run(300, None);
+        let extinct: usize = a.model.masses.iter().flatten().filter(|&&m| m == 0.0).count();
+        assert!(extinct > 0, "η = 0.2 for 300 steps drives some populations extinct");
+        for m in &a.model.masses {
+            let alive: Vec<f32> = m.iter().copied().filter(|&x| x > 0.0).collect();
+            assert!(alive.iter().all(|&x| x >= 1e-3));
+            assert!((m.iter().sum::<f32>() - alive.len() as f32).abs() < 1e-3, "mean mass of the living stays 1");
+        }
+        assert!(a.participation.iter().flatten().all(|s| (0.0..=1.0).contains(s)));
+        // Extinct populations' weights and optimizer state are cleared.
+        let (l, i) =
+            (0..2).flat_map(|l| (0..a.model.masses[l].len()).map(move |i| (l, i))).find(|&(l, i)| a.model.masses[l][i] == 0.0).unwrap();
+        let next = &a.model.layers[l + 1];
+        assert!(next.weights[i * next.outputs..(i + 1) * next.outputs].iter().all(|&w| w == 0.0));
+        assert_eq!(a.model.layers[l].bias[i], 0.0);
+        assert_eq!(a.state_hash(), run(300, None).state_hash());
+        let half = run(123, None);
+        assert_eq!(run(177, Some(half.state())).state_hash(), a.state_hash());
+    }
+
+    #[test]
+    fn out_of_range_settings_and_oversized_models_are_refused_by_name() {
+        let refuse = |c: TrainConfig, want: &str| {
+            let error = Trainer::new(c).err().expect("refused").to_string();
+            assert!(error.contains(want), "{error} should name {want}");
+        };
+        let sgd = |lr: f32| Optimizer::Sgd { lr, momentum: 0.9, weight_decay: 0.0 };
+        refuse(TrainConfig { optimizer: sgd(0.0), ..config(0) }, "optimizer.lr: 0");
+        refuse(TrainConfig { optimizer: sgd(f32::NAN), ..config(0) }, "optimizer.lr: NaN");
+        refuse(
+            TrainConfig { optimizer: Optimizer::Adam { lr: 0.01, beta1: 1.0, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 }, ..config(0) },
+            "optimizer.beta1: 1",
+        );
+        let evolving = |f: &dyn Fn(&mut EvolutionConfig)| {
+            let mut e = EvolutionConfig::dense();
+            f(&mut e);
+            TrainConfig { evolution: e, ..config(0) }
+        };
+        refuse(evolving(&|e| e.rho = 1.5), "evolution.rho: 1.5");
+        refuse(evolving(&|e| e.params.eta = -3.0), "evolution.eta: -3");
+        refuse(evolving(&|e| e.epsilon = -1.0), "evolution.epsilon: -1");
+        refuse(evolving(&|e| e.params.mu = -0.1), "evolution.mu: -0.1");
+        refuse(TrainConfig { batch: 0, ..config(0) }, "batch: 0");
+        refuse(TrainConfig { initial_mass: Some(0.0), ..config(0) }, "initialMass: 0");
+        let logistic = |initial_mass| TrainConfig {
+            initial_mass,
+            evolution: EvolutionConfig { dynamic: registry::dynamic("logistic").unwrap(), ..EvolutionConfig::dense() },
+            ..config(0)
+        };
+        let error = Trainer::new(logistic(Some(1.0))).err().expect("refused");
+        assert!(error.to_string().starts_with("initialMass: 1 is out of range (must be < 1") && error.kind() == "config", "{error}");
+        // Without initialMass the logistic dynamic starts at its registry default, where it moves.
+        assert_eq!(Trainer::new(logistic(None)).unwrap().model().masses[0][0], 0.9);
+        assert_eq!(Trainer::new(config(0)).unwrap().model().masses[0][0], 1.0);
+        // Too big for a wasm32 trainer: a named limit error, not an allocation failure.
+        for c in [
+            TrainConfig { sizes: vec![784, 65536, 65536, 10], ..config(0) },
+            TrainConfig { sizes: vec![784, 100_000, 100_000, 10], ..config(0) },
+            TrainConfig { batch: 100_000_000, ..config(0) },
+        ] {
+            let error = Trainer::new(c).err().expect("refused");
+            assert_eq!(error.kind(), "limit", "{error}");
+            assert!(error.to_string().contains("a trainer may use at most"), "{error}");
+        }
+    }
+
+    #[test]
+    fn foreign_or_truncated_state_is_refused() {
+        let a = trained(5, 3);
+        let mut other = Trainer::new(TrainConfig { seed: 9, ..config(5) }).unwrap();
+        assert!(other.load_state(&a.state()).unwrap_err().to_string().contains("seed 5"));
+        let bytes = a.state();
+        let mut same = Trainer::new(config(5)).unwrap();
+        let truncated = same.load_state(&bytes[..bytes.len() - 3]).unwrap_err();
+        assert!(truncated.to_string().contains("truncated") && truncated.kind() == "data", "{truncated:?}");
+        assert_eq!(same.load_state(b"garbage").unwrap_err().kind(), "data");
+        assert_eq!(other.load_state(&bytes).unwrap_err().kind(), "data", "a state saved for another configuration");
+    }
+}

@@ -1,0 +1,14 @@
+//! Training inside wasm: the loop (the [`Trainer`]), its configuration, the learning-rate
+//! [`schedule`], the [`participation`] variables, and [`checkpoint`]s (the whole state as bytes,
+//! behind `stateHash`).
+
+pub mod checkpoint;
+pub mod config;
+mod r#loop;
+pub mod participation;
+pub mod schedule;
+
+pub use config::{TrainConfig, TRAINER_MEMORY_LIMIT};
+pub use participation::ParticipationConfig;
+pub use r#loop::{Data, Split, Trainer, STREAM_SHUFFLE};
+pub use schedule::Schedule;
