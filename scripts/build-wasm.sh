@@ -51,8 +51,45 @@ for target in ${EVOPRUNE_WASM_TARGETS:-nodejs bundler web}; do
     "$dir/evoprune_wasm_bg.wasm" -o "$dir/evoprune_wasm_bg.wasm"
   rm -f "$dir/.gitignore"
 done
-# The nodejs glue is CommonJS; the project is "type": "module", so mark that folder.
-printf '{\n  "type": "commonjs"\n}\n' > "$out/node/package.json"
+# One .wasm for all three glues: wasm-pack writes the same bytes three times (checked here), so
+# keep one in pkg/ and point each glue at it. The bundler glue's companion module goes beside the
+# .wasm too, because the .wasm imports it by the relative name "./evoprune_wasm_bg.js".
+patch() { # file, old, new: the old text must occur exactly once
+  local count
+  count=$(grep -cF -- "$2" "$1" || true)
+  [ "$count" = 1 ] || { echo "build-wasm: expected one '$2' in ${1#"$out"/}, found $count (did wasm-bindgen's glue change?)" >&2; exit 1; }
+  local escaped_old escaped_new
+  escaped_old=$(printf '%s' "$2" | sed 's/[][\/.*^$]/\\&/g')
+  escaped_new=$(printf '%s' "$3" | sed 's/[\/&]/\\&/g')
+  sed -i "s/$escaped_old/$escaped_new/" "$1"
+}
+first=""
+for dir in "$out"/node "$out"/bundler "$out"/web; do
+  [ -f "$dir/evoprune_wasm_bg.wasm" ] || continue
+  if [ -z "$first" ]; then
+    first=$dir
+    mv "$dir/evoprune_wasm_bg.wasm" "$out/evoprune_wasm_bg.wasm"
+    mv "$dir/evoprune_wasm_bg.wasm.d.ts" "$out/evoprune_wasm_bg.wasm.d.ts"
+  else
+    cmp -s "$dir/evoprune_wasm_bg.wasm" "$out/evoprune_wasm_bg.wasm" ||
+      { echo "build-wasm: ${dir#"$out"/}'s .wasm differs from ${first#"$out"/}'s; cannot share one" >&2; exit 1; }
+    rm "$dir/evoprune_wasm_bg.wasm" "$dir/evoprune_wasm_bg.wasm.d.ts"
+  fi
+done
+if [ -d "$out/node" ]; then
+  patch "$out/node/evoprune_wasm.js" '${__dirname}/evoprune_wasm_bg.wasm' '${__dirname}/../evoprune_wasm_bg.wasm'
+  # The nodejs glue is CommonJS; the project is "type": "module", so mark that folder.
+  printf '{\n  "type": "commonjs"\n}\n' > "$out/node/package.json"
+fi
+if [ -d "$out/web" ]; then
+  patch "$out/web/evoprune_wasm.js" "new URL('evoprune_wasm_bg.wasm', import.meta.url)" "new URL('../evoprune_wasm_bg.wasm', import.meta.url)"
+fi
+if [ -d "$out/bundler" ]; then
+  mv "$out/bundler/evoprune_wasm_bg.js" "$out/evoprune_wasm_bg.js"
+  patch "$out/bundler/evoprune_wasm.js" 'import * as wasm from "./evoprune_wasm_bg.wasm";' 'import * as wasm from "../evoprune_wasm_bg.wasm";'
+  patch "$out/bundler/evoprune_wasm.js" 'import { __wbg_set_wasm } from "./evoprune_wasm_bg.js";' 'import { __wbg_set_wasm } from "../evoprune_wasm_bg.js";'
+  patch "$out/bundler/evoprune_wasm.js" '} from "./evoprune_wasm_bg.js";' '} from "../evoprune_wasm_bg.js";'
+fi
 
 cat > "$out/BUILD-INFO.json" <<JSON
 {
@@ -66,4 +103,6 @@ cat > "$out/BUILD-INFO.json" <<JSON
   "buildStd": "$EVOPRUNE_BUILD_STD"$features_json
 }
 JSON
-ls -l "$out"/*/evoprune_wasm_bg.wasm
+ls -l "$out/evoprune_wasm_bg.wasm"
+# TypeScript's view of the registry (and the README's table) come from the kernels just built.
+if [ "$out" = "$root/pkg" ]; then (cd "$root" && node --import tsx scripts/generate-registry.ts "$out"); fi

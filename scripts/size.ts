@@ -11,9 +11,9 @@ const root = new URL('..', import.meta.url).pathname;
 const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-const wasm = gz(join(root, 'pkg/web/evoprune_wasm_bg.wasm'));
+const wasm = gz(join(root, 'pkg/evoprune_wasm_bg.wasm'));
 const glue = gz(join(root, 'pkg/web/evoprune_wasm.js'));
-console.log(`browser kernels (pkg/web): wasm ${kb(wasm)} + JS glue ${kb(glue)} = ${kb(wasm + glue)} gzip (target ≤ 250 KB)`);
+console.log(`browser kernels (pkg/evoprune_wasm_bg.wasm + pkg/web glue): wasm ${kb(wasm)} + JS glue ${kb(glue)} = ${kb(wasm + glue)} gzip (target ≤ 250 KB)`);
 console.log(`  TF.js wasm backend ≈ 176 KB (141 + 35) → evoprune is ${((wasm + glue) / (176 * 1024)).toFixed(2)}× its size; ONNX Runtime web ≈ 3.7 MB`);
 const assets = join(root, 'web/dist/assets');
 if (existsSync(assets)) {

@@ -11,7 +11,18 @@ export { isKernelUsageError, kernelErrorKind, type KernelErrorKind } from './eng
 export { EngineTrapError } from './engine/trap.js';
 export { WasmModel } from './engine/model.js';
 export { ConfigError, DEFAULT_LR, resolveTrainConfig, trainConfigSchema, type TrainConfig, type TrainConfigInput } from './config/schema.js';
-export { DYNAMICS, DYNAMIC_NAMES, FITNESS_NAMES, SCORE_NAMES, type DynamicName, type FitnessName, type ScoreName } from './config/dynamics.js';
+export {
+  DYNAMICS,
+  DYNAMIC_NAMES,
+  FITNESS_NAMES,
+  REGISTRY,
+  SCOPE_NAMES,
+  SCORE_NAMES,
+  type DynamicName,
+  type FitnessName,
+  type ScopeName,
+  type ScoreName,
+} from './config/dynamics.js';
 export { PRESETS, type Preset } from './config/presets.js';
 export { DataError, parseIdx, type IdxArray } from './data/idx-parse.js';
 export type { Dataset, ImageSet } from './data/types.js';

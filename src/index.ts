@@ -14,7 +14,18 @@ export { EngineTrapError } from './engine/trap.js';
 // Configuration.
 export { ConfigError, DEFAULT_LR, describeIssues, resolveTrainConfig, trainConfigSchema, type TrainConfig, type TrainConfigInput } from './config/schema.js';
 export { readConfigFile } from './config/file.js';
-export { DYNAMICS, DYNAMIC_NAMES, FITNESS_NAMES, SCORE_NAMES, type DynamicName, type FitnessName, type ScoreName } from './config/dynamics.js';
+export {
+  DYNAMICS,
+  DYNAMIC_NAMES,
+  FITNESS_NAMES,
+  REGISTRY,
+  SCOPE_NAMES,
+  SCORE_NAMES,
+  type DynamicName,
+  type FitnessName,
+  type ScopeName,
+  type ScoreName,
+} from './config/dynamics.js';
 export { PRESETS, type Preset } from './config/presets.js';
 
 // Data.

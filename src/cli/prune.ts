@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { saveModel } from '../index.js';
+import { REGISTRY, saveModel, SCOPE_NAMES, type ScoreName } from '../index.js';
 import { nonNegativeInteger, positiveInteger } from './options.js';
 import { openModel, percent, testSet } from './model-io.js';
 
@@ -17,13 +17,11 @@ export function registerPrune(program: Command): void {
     .argument('<model>', 'a model file or a run directory with model.bin')
     .requiredOption('--fraction <f>', 'fraction of hidden populations to remove, e.g. 0.5 or 50%', fraction)
     .addOption(
-      new Option('--score <name>', 'what ranks populations (participation needs the training run: see reproduce)')
-        .choices(['mass', 'magnitude', 'random'])
+      new Option('--score <name>', 'what ranks populations (scores that need the training run, like participation: see reproduce)')
+        .choices(REGISTRY.scores.filter((s) => !s.needsTrainer).map((s) => s.name))
         .default('mass'),
     )
-    .addOption(
-      new Option('--scope <scope>', 'one ranking over all hidden layers, or the fraction of each layer').choices(['global', 'layer']).default('global'),
-    )
+    .addOption(new Option('--scope <scope>', REGISTRY.scopes.map((s) => `${s.name}: ${s.description}`).join('; ')).choices(SCOPE_NAMES).default('global'))
     .option('--seed <n>', 'seed of the random score', nonNegativeInteger('--seed'), 0)
     .option('--dataset <name>', "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> (default: the run's own dataset, else mnist)")
     .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'))
@@ -38,7 +36,7 @@ export function registerPrune(program: Command): void {
         path: string,
         flags: {
           fraction: number;
-          score: 'mass' | 'magnitude' | 'random';
+          score: ScoreName;
           scope: 'global' | 'layer';
           seed: number;
           dataset?: string;

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { readConfigFile, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../index.js';
+import { type Command, Option } from 'commander';
+import { DYNAMIC_NAMES, FITNESS_NAMES, readConfigFile, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../index.js';
 import { defined, integer, integerList, number } from './options.js';
 
 /** The flags every command that builds a run configuration accepts (train, config). */
@@ -45,8 +45,8 @@ export function addRunOptions(command: Command): Command {
     .option('--train-limit <n>', 'use only the first n training images', integer('--train-limit'))
     .option('--test-limit <n>', 'use only the first n test images', integer('--test-limit'))
     .option('--classes <n>', 'classes of an idx: dataset (default: from dataset.json in its folder, else its labels)', integer('--classes'))
-    .option('--dynamic <name>', 'none | replicator | exponential | mutator | logistic (default none)')
-    .option('--fitness <name>', 'gradient | taylor | magnitude (default gradient)')
+    .addOption(new Option('--dynamic <name>', 'selection dynamics of the masses (default none)').choices(DYNAMIC_NAMES))
+    .addOption(new Option('--fitness <name>', 'how fitness is read from ∂L/∂m (default gradient)').choices(FITNESS_NAMES))
     .option('--eta <η>', 'selection strength (default 0.05)', number('--eta'))
     .option('--mu <μ>', 'mutation rate of the mutator dynamic (default 0.05)', number('--mu'))
     .option('--epsilon <ε>', 'extinction threshold (default 1e-3)', number('--epsilon'))

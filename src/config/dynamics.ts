@@ -1,26 +1,29 @@
-/**
- * The TypeScript side of the dynamics registry (the Rust side is `DYNAMICS` in
- * crates/kernels/src/evolution.rs): a new dynamic is one function and one entry there, plus one
- * entry here saying which parameters it reads and its initial mass.
- */
-export const DYNAMICS = {
-  /** Masses fixed at 1: the dense baseline. */
-  none: { params: [], initialMass: 1, capacity: 'fixed' },
-  /** m ← max(0, m + η m (F̃ − F̄)); mean mass renormalised to 1. */
-  replicator: { params: ['eta'], initialMass: 1, capacity: 'mean mass 1' },
-  /** m ← m · exp(η F̃); mean mass renormalised to 1. */
-  exponential: { params: ['eta'], initialMass: 1, capacity: 'mean mass 1' },
-  /** m ← max(0, m + η [m (F̃ − F̄) + μ (m̄ − m)]); mean mass renormalised to 1. */
-  mutator: { params: ['eta', 'mu'], initialMass: 1, capacity: 'mean mass 1' },
-  /** m ← clamp(m + η m (1 − m)(F̃ − F̄), 0, 1). */
-  logistic: { params: ['eta'], initialMass: 0.9, capacity: 'masses in [0, 1]' },
-} as const;
+// Names, capacities, default initial masses and parameter ranges of the dynamics, fitness modes,
+// pruning scores and scopes: all from the Rust registry (registry.generated.ts), never listed here.
+import { REGISTRY } from './registry.generated.js';
 
-export type DynamicName = keyof typeof DYNAMICS;
-export const DYNAMIC_NAMES = Object.keys(DYNAMICS) as [DynamicName, ...DynamicName[]];
+export { REGISTRY } from './registry.generated.js';
 
-export const FITNESS_NAMES = ['gradient', 'taylor', 'magnitude'] as const;
-export type FitnessName = (typeof FITNESS_NAMES)[number];
+type Entry<T extends readonly { name: string }[]> = T[number];
+export type DynamicName = Entry<typeof REGISTRY.dynamics>['name'];
+export type FitnessName = Entry<typeof REGISTRY.fitness>['name'];
+export type ScoreName = Entry<typeof REGISTRY.scores>['name'];
+export type ScopeName = Entry<typeof REGISTRY.scopes>['name'];
 
-export const SCORE_NAMES = ['mass', 'magnitude', 'random', 'participation'] as const;
-export type ScoreName = (typeof SCORE_NAMES)[number];
+const names = <T extends readonly { name: string }[]>(list: T) => list.map((e) => e.name) as unknown as [Entry<T>['name'], ...Entry<T>['name'][]];
+
+export const DYNAMIC_NAMES = names(REGISTRY.dynamics);
+export const FITNESS_NAMES = names(REGISTRY.fitness);
+export const SCORE_NAMES = names(REGISTRY.scores);
+export const SCOPE_NAMES = names(REGISTRY.scopes);
+
+/** Every dynamic by name: its description, capacity rule, default initial mass and parameters. */
+export const DYNAMICS = Object.fromEntries(REGISTRY.dynamics.map((d) => [d.name, d])) as {
+  [K in DynamicName]: Extract<Entry<typeof REGISTRY.dynamics>, { name: K }>;
+};
+
+/** The smallest allowed value of a dynamic's parameter (every dynamic that reads it agrees). */
+export function paramMinimum(param: string): number {
+  const mins = REGISTRY.dynamics.flatMap((d) => d.params.filter((p) => p.name === param).map((p) => p.min as number));
+  return Math.max(...mins);
+}

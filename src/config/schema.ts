@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DYNAMIC_NAMES, DYNAMICS, FITNESS_NAMES } from './dynamics.js';
+import { DYNAMIC_NAMES, DYNAMICS, FITNESS_NAMES, paramMinimum } from './dynamics.js';
 import { DATASET_SPECS, isDatasetSpec } from './datasets.js';
 import { ConfigError } from './errors.js';
 import { PRESETS } from './presets.js';
@@ -44,9 +44,9 @@ export const trainConfigSchema = z
     /** How fitness is read from ∂L/∂m. */
     fitness: z.enum(FITNESS_NAMES).default('gradient'),
     /** Selection strength η per mass update. */
-    eta: z.number().min(0).default(0.05),
+    eta: z.number().min(paramMinimum('eta')).default(0.05),
     /** Mutation rate μ (mutator). */
-    mu: z.number().min(0).default(0.05),
+    mu: z.number().min(paramMinimum('mu')).default(0.05),
     /** Fitness smoothing ρ. */
     rho: z.number().min(0).lt(1).default(0.9),
     /** Extinction threshold ε: a mass below it becomes 0 for good. */
@@ -57,7 +57,7 @@ export const trainConfigSchema = z
     warmup: z.number().int().min(0).default(0),
     /** Scale η by the learning-rate schedule, so selection cools as learning does. */
     anneal: z.boolean().default(true),
-    /** Initial mass (default: 1, or 0.9 for logistic). */
+    /** Initial mass (default: the dynamic's, from the registry: 1, or 0.9 for logistic). */
     initialMass: z.number().positive().optional(),
     /** Track the companion paper's participation variables (a pruning baseline score). */
     participation: z.boolean().default(false),
@@ -139,5 +139,11 @@ export function resolveTrainConfig(input: unknown): TrainConfig {
   const parsed = trainConfigSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, merged, trainConfigSchema));
   const c = parsed.data;
-  return { ...c, lr: c.lr ?? DEFAULT_LR[c.optimizer], initialMass: c.initialMass ?? DYNAMICS[c.dynamic].initialMass };
+  const dynamic = DYNAMICS[c.dynamic];
+  const initialMass = c.initialMass ?? dynamic.initialMass;
+  if (dynamic.capacity === 'unit-interval' && initialMass >= 1) {
+    // At m = 1 the capacity-bounded update m(1 − m)(…) is zero forever: a dense network in disguise.
+    throw new ConfigError(`initialMass: ${initialMass} must be < 1 for ${c.dynamic} (masses live in [0, 1] and do not move from 1)`);
+  }
+  return { ...c, lr: c.lr ?? DEFAULT_LR[c.optimizer], initialMass };
 }

@@ -1,3 +1,4 @@
+import type { ScopeName, ScoreName } from '../config/dynamics.js';
 import type { WasmBindings } from './bindings.js';
 import type { Evaluation } from './trainer.js';
 
@@ -54,7 +55,8 @@ export class WasmModel {
   }
 
   /** This model with `fraction` of its populations pruned (by mass, magnitude or random order). */
-  pruned(score: 'mass' | 'magnitude' | 'random', fraction: number, scope: 'global' | 'layer' = 'global', seed = 0): WasmModel {
+  /** `score` is any registry score that does not need the trainer (participation does: the kernels refuse it here). */
+  pruned(score: ScoreName, fraction: number, scope: ScopeName = 'global', seed = 0): WasmModel {
     return new WasmModel(this.handle.pruned(score, fraction, scope, seed));
   }
 

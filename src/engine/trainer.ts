@@ -1,3 +1,4 @@
+import type { ScopeName, ScoreName } from '../config/dynamics.js';
 import type { WasmBindings } from './bindings.js';
 import { toEvaluation, WasmModel } from './model.js';
 
@@ -126,7 +127,7 @@ export class WasmTrainer {
   }
 
   /** The current model with `fraction` of its populations pruned (masses set to 0). */
-  pruned(score: string, fraction: number, scope: 'global' | 'layer' = 'global'): WasmModel {
+  pruned(score: ScoreName, fraction: number, scope: ScopeName = 'global'): WasmModel {
     return new WasmModel(this.handle.pruned(score, fraction, scope));
   }
 

@@ -17,7 +17,10 @@ describe('registry()', () => {
   it('lists every dynamic, fitness mode, pruning score and scope with what a config needs', () => {
     expect(registry.dynamics.map((d) => d.name)).toEqual(['none', 'replicator', 'exponential', 'mutator', 'logistic']);
     expect(registry.dynamics.find((d) => d.name === 'logistic')).toMatchObject({ capacity: 'unit-interval', initialMass: 0.9 });
-    expect(registry.dynamics.find((d) => d.name === 'mutator')!.params.map((p) => [p.name, p.min])).toEqual([['eta', 0], ['mu', 0]]);
+    expect(registry.dynamics.find((d) => d.name === 'mutator')!.params.map((p) => [p.name, p.min])).toEqual([
+      ['eta', 0],
+      ['mu', 0],
+    ]);
     expect(registry.fitness.map((f) => f.name)).toEqual(['gradient', 'taylor', 'magnitude']);
     expect(registry.scores.filter((s) => s.needsTrainer).map((s) => s.name)).toEqual(['participation']);
     expect(registry.scopes.map((s) => s.name)).toEqual(['global', 'layer']);
@@ -26,7 +29,7 @@ describe('registry()', () => {
     }
   });
 
-  it('a trainer without initialMass starts at its dynamic\'s default; logistic refuses to start at 1', () => {
+  it("a trainer without initialMass starts at its dynamic's default; logistic refuses to start at 1", () => {
     const config: WasmTrainerConfig = {
       sizes: [4, 3, 2],
       seed: 0,

@@ -36,7 +36,7 @@ describe('hard pruning and compaction', () => {
       expect(() => trainer.pruned('mass', 1)).toThrow(
         'cannot prune 100% of populations: the fraction must be in [0, 1) so that every layer keeps at least one',
       );
-      expect(() => trainer.pruned('masss', 0.1)).toThrow('pruning score "masss" is not one of mass, magnitude, random, participation');
+      expect(() => trainer.pruned('masss' as never, 0.1)).toThrow('pruning score "masss" is not one of mass, magnitude, random, participation');
       const results = pruneSweep(trainer, mnist.test, { scores: ['mass', 'magnitude', 'random', 'participation'], fractions: [0, 0.5] });
       expect(results).toHaveLength(8);
       for (const r of results) {
