@@ -272,6 +272,22 @@ export class Trainer {
         return ret >>> 0;
     }
     /**
+     * SHA-256 of every setting the trainer was built from (recorded beside a saved state).
+     * @returns {string}
+     */
+    config_fingerprint() {
+        let deferred1_0;
+        let deferred1_1;
+        try {
+            const ret = wasm.trainer_config_fingerprint(this.__wbg_ptr);
+            deferred1_0 = ret[0];
+            deferred1_1 = ret[1];
+            return getStringFromWasm0(ret[0], ret[1]);
+        } finally {
+            wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
+        }
+    }
+    /**
      * @returns {number}
      */
     cursor() {
@@ -284,6 +300,16 @@ export class Trainer {
     epoch() {
         const ret = wasm.trainer_epoch(this.__wbg_ptr);
         return ret >>> 0;
+    }
+    /**
+     * This epoch's training figures so far: `[loss sum, batches, correct, rows]`.
+     * @returns {Float64Array}
+     */
+    epoch_progress() {
+        const ret = wasm.trainer_epoch_progress(this.__wbg_ptr);
+        var v1 = getArrayF64FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 8, 8);
+        return v1;
     }
     /**
      * `[loss, correct, rows, …confusion (classes × classes, row = label)]`.
@@ -342,12 +368,24 @@ export class Trainer {
         return v3;
     }
     /**
+     * Restores `state()` bytes; with `fingerprint` (a checkpoint's `config_fingerprint()`),
+     * first refuses a state taken under another configuration.
      * @param {Uint8Array | number[]} bytes
+     * @param {string | null} [fingerprint]
      */
-    load_state(bytes) {
-        const ptr0 = passArray8ToWasm0(bytes, wasm.__wbindgen_malloc);
-        const len0 = WASM_VECTOR_LEN;
-        const ret = wasm.trainer_load_state(this.__wbg_ptr, ptr0, len0);
+    load_state(bytes, fingerprint) {
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passArray8ToWasm0(bytes, wasm.__wbindgen_malloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = isLikeNone(fingerprint) ? 0 : passStringToWasm0(fingerprint, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.trainer_load_state(this.__wbg_ptr, ptr0, len0, ptr1, len1);
         if (ret[1]) {
             throw takeFromExternrefTable0(ret[0]);
         }
@@ -486,6 +524,16 @@ export class Trainer {
         if (ret[1]) {
             throw takeFromExternrefTable0(ret[0]);
         }
+    }
+    /**
+     * Restores an epoch's figures when resuming mid-epoch (from a checkpoint's header).
+     * @param {number} loss_sum
+     * @param {number} batches
+     * @param {number} correct
+     * @param {number} rows
+     */
+    set_epoch_progress(loss_sum, batches, correct, rows) {
+        wasm.trainer_set_epoch_progress(this.__wbg_ptr, loss_sum, batches, correct, rows);
     }
     /**
      * @param {Float32Array | number[]} values
@@ -844,6 +892,10 @@ function handleError(f, args) {
         const idx = addToExternrefTable0(e);
         wasm.__wbindgen_exn_store(idx);
     }
+}
+
+function isLikeNone(x) {
+    return x === undefined || x === null;
 }
 
 function passArray8ToWasm0(arg, malloc) {

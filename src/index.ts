@@ -31,10 +31,13 @@ export { PRESETS, type Preset } from './config/presets.js';
 // Data.
 export { DataError, encodeIdx, parseIdx, readIdxFile, type IdxArray } from './data/idx.js';
 export { loadDataset, loadRunDataset, mnistFolder, DATASET_NAMES, type Dataset, type ImageSet, type LoadOptions } from './data/registry.js';
+export type { DatasetSource } from './data/types.js';
 
 // Training, the after-training step, and runs kept in folders.
 export {
+  collapse,
   modelBytes,
+  RunFailedError,
   train,
   wasmTrainerConfig,
   PARTICIPATION_DEFAULTS,
@@ -42,6 +45,7 @@ export {
   type TelemetryRecord,
   type TrainOptions,
   type TrainProgress,
+  type TrainingSnapshot,
   type TrainSummary,
 } from './train/train.js';
 export {
@@ -58,7 +62,9 @@ export {
   type PruneSpec,
 } from './prune/prune.js';
 export { loadModel, saveModel } from './prune/files.js';
-export { trainRun, type RunOptions, type RunResult } from './run/service.js';
+export { CHECKPOINT_FILE, configDifferences, readRunConfig, trainRun, type RunOptions, type RunResult } from './run/service.js';
+export { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointHeader } from './run/checkpoint.js';
+export { provenanceChanges, runProvenance, type Provenance } from './run/provenance.js';
 export { RunFolder, RunFolderError, RUNS_ROOT, runDirForName, type Marker } from './run/folder.js';
 export { readPruning, readRunSummary, readTelemetry } from './run/files.js';
 export { canonical, pruningSchema, runSummarySchema, telemetrySchema, TIMING_FIELDS } from './run/schema.js';

@@ -72,8 +72,16 @@ export class Trainer {
      */
     alive(): Uint32Array;
     batches_per_epoch(): number;
+    /**
+     * SHA-256 of every setting the trainer was built from (recorded beside a saved state).
+     */
+    config_fingerprint(): string;
     cursor(): number;
     epoch(): number;
+    /**
+     * This epoch's training figures so far: `[loss sum, batches, correct, rows]`.
+     */
+    epoch_progress(): Float64Array;
     /**
      * `[loss, correct, rows, …confusion (classes × classes, row = label)]`.
      */
@@ -86,7 +94,11 @@ export class Trainer {
      * `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.
      */
     gradients(images: Uint8Array | number[], labels: Uint8Array | number[]): Float32Array;
-    load_state(bytes: Uint8Array | number[]): void;
+    /**
+     * Restores `state()` bytes; with `fingerprint` (a checkpoint's `config_fingerprint()`),
+     * first refuses a state taken under another configuration.
+     */
+    load_state(bytes: Uint8Array | number[], fingerprint?: string | null): void;
     /**
      * Masses of hidden layer `layer`.
      */
@@ -125,6 +137,10 @@ export class Trainer {
      * Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.
      */
     set_data(split: string, images: Uint8Array | number[], labels: Uint8Array | number[], rows: number, cols: number): void;
+    /**
+     * Restores an epoch's figures when resuming mid-epoch (from a checkpoint's header).
+     */
+    set_epoch_progress(loss_sum: number, batches: number, correct: number, rows: number): void;
     set_parameters(values: Float32Array | number[]): void;
     state(): Uint8Array;
     state_hash(): string;

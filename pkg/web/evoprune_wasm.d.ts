@@ -72,8 +72,16 @@ export class Trainer {
      */
     alive(): Uint32Array;
     batches_per_epoch(): number;
+    /**
+     * SHA-256 of every setting the trainer was built from (recorded beside a saved state).
+     */
+    config_fingerprint(): string;
     cursor(): number;
     epoch(): number;
+    /**
+     * This epoch's training figures so far: `[loss sum, batches, correct, rows]`.
+     */
+    epoch_progress(): Float64Array;
     /**
      * `[loss, correct, rows, …confusion (classes × classes, row = label)]`.
      */
@@ -86,7 +94,11 @@ export class Trainer {
      * `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.
      */
     gradients(images: Uint8Array | number[], labels: Uint8Array | number[]): Float32Array;
-    load_state(bytes: Uint8Array | number[]): void;
+    /**
+     * Restores `state()` bytes; with `fingerprint` (a checkpoint's `config_fingerprint()`),
+     * first refuses a state taken under another configuration.
+     */
+    load_state(bytes: Uint8Array | number[], fingerprint?: string | null): void;
     /**
      * Masses of hidden layer `layer`.
      */
@@ -125,6 +137,10 @@ export class Trainer {
      * Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.
      */
     set_data(split: string, images: Uint8Array | number[], labels: Uint8Array | number[], rows: number, cols: number): void;
+    /**
+     * Restores an epoch's figures when resuming mid-epoch (from a checkpoint's header).
+     */
+    set_epoch_progress(loss_sum: number, batches: number, correct: number, rows: number): void;
     set_parameters(values: Float32Array | number[]): void;
     state(): Uint8Array;
     state_hash(): string;
@@ -210,12 +226,14 @@ export interface InitOutput {
     readonly softmax_cross_entropy: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
     readonly trainer_alive: (a: number) => [number, number];
     readonly trainer_batches_per_epoch: (a: number) => number;
+    readonly trainer_config_fingerprint: (a: number) => [number, number];
     readonly trainer_cursor: (a: number) => number;
     readonly trainer_epoch: (a: number) => number;
+    readonly trainer_epoch_progress: (a: number) => [number, number];
     readonly trainer_evaluate: (a: number, b: number, c: number) => [number, number, number, number];
     readonly trainer_fitness: (a: number, b: number) => [number, number, number, number];
     readonly trainer_gradients: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
-    readonly trainer_load_state: (a: number, b: number, c: number) => [number, number];
+    readonly trainer_load_state: (a: number, b: number, c: number, d: number, e: number) => [number, number];
     readonly trainer_masses: (a: number, b: number) => [number, number, number, number];
     readonly trainer_memory_check: (a: number, b: number, c: number, d: number) => [number, number, number];
     readonly trainer_model: (a: number) => [number, number, number];
@@ -225,6 +243,7 @@ export interface InitOutput {
     readonly trainer_pruned: (a: number, b: number, c: number, d: number, e: number, f: number) => [number, number, number];
     readonly trainer_run: (a: number, b: number) => [number, number, number];
     readonly trainer_set_data: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
+    readonly trainer_set_epoch_progress: (a: number, b: number, c: number, d: number, e: number) => void;
     readonly trainer_set_parameters: (a: number, b: number, c: number) => [number, number];
     readonly trainer_state: (a: number) => [number, number];
     readonly trainer_state_hash: (a: number) => [number, number];

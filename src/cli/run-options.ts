@@ -55,7 +55,12 @@ export function addRunOptions(command: Command): Command {
 }
 
 /** Preset, then config file, then flags; validated with every bad field named. */
-export function configFromFlags(flags: RunFlags): TrainConfig {
+export function configFromFlags(flags: RunFlags, base: Record<string, unknown> = {}): TrainConfig {
+  return resolveTrainConfig({ ...base, ...givenSettings(flags) } as TrainConfigInput);
+}
+
+/** The settings the user gave, through --config and flags (flags win), unresolved. */
+export function givenSettings(flags: RunFlags): Record<string, unknown> {
   const file = flags.config ? readConfigFile(flags.config) : {};
   const fromFlags = defined({
     preset: flags.preset,
@@ -80,5 +85,5 @@ export function configFromFlags(flags: RunFlags): TrainConfig {
     anneal: flags.anneal === false ? false : undefined,
     participation: flags.participation,
   });
-  return resolveTrainConfig({ ...file, ...fromFlags } as TrainConfigInput);
+  return { ...file, ...fromFlags };
 }

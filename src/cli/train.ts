@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { runDirForName, trainRun } from '../index.js';
+import { ConfigError, readRunConfig, runDirForName, trainRun } from '../index.js';
+import { positiveInteger } from './options.js';
 import { addRunOptions, configFromFlags, type RunFlags } from './run-options.js';
 import { trainingReporter } from './progress.js';
 import { withInterrupt } from './run.js';
@@ -8,6 +9,8 @@ interface TrainFlags extends RunFlags {
   out?: string;
   name?: string;
   force?: boolean;
+  resume?: string;
+  checkpointEvery?: number;
   json?: boolean;
   quiet?: boolean;
 }
@@ -17,6 +20,12 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'write the run (config.json, metrics.csv, telemetry.json, summary.json, model.bin, report.md + plots) into this folder')
     .option('--name <name>', 'shorthand for --out runs/<name> (a plain name: it stays inside runs/)')
     .option('--force', 'replace the run already in --out: only a folder evoprune wrote, moved aside to <dir>.replaced-<time>')
+    .option('--resume <dir>', 'continue the interrupted run in <dir> from its last checkpoint (a finished run is left as it is)')
+    .option(
+      '--checkpoint-every <n>',
+      'also keep a checkpoint every n optimizer steps (always: at every epoch end and on Ctrl-C)',
+      positiveInteger('--checkpoint-every'),
+    )
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -28,19 +37,37 @@ Examples:
   $ evoprune train --dataset idx:./my-data --optimizer adam --lr 0.001
   $ evoprune train --dynamic exponential --eta 0.04     # emergent sparsity
   $ evoprune train --preset emergent-70 --json
-  $ evoprune train --config run.json --seed 3 --out runs/seed3`,
+  $ evoprune train --config run.json --seed 3 --out runs/seed3
+  $ evoprune train --resume runs/seed3                # after Ctrl-C or a crash: same bits as never stopping`,
     )
     .action(async (flags: TrainFlags) => {
-      const config = configFromFlags(flags);
-      const dir = flags.out ?? (flags.name !== undefined ? runDirForName(flags.name) : undefined);
+      if (flags.resume !== undefined && (flags.out !== undefined || flags.name !== undefined || flags.force)) {
+        throw new ConfigError('--resume DIR continues the run in DIR: it takes no --out, --name or --force');
+      }
+      // A resume continues the run's own configuration; flags may only restate it (checked).
+      const config =
+        flags.resume !== undefined ? configFromFlags(flags, readRunConfig(flags.resume) as unknown as Record<string, unknown>) : configFromFlags(flags);
+      const dir = flags.resume ?? flags.out ?? (flags.name !== undefined ? runDirForName(flags.name) : undefined);
       const reporter = trainingReporter(flags.quiet === true);
-      const { summary, replacedTo } = await withInterrupt(
-        (signal) => trainRun(config, { dir, force: flags.force === true, signal, onProgress: reporter.onProgress, onEpoch: reporter.onEpoch }),
+      const result = await withInterrupt(
+        (signal) =>
+          trainRun(config, {
+            dir,
+            force: flags.force === true,
+            resume: flags.resume !== undefined,
+            checkpointEvery: flags.checkpointEvery,
+            signal,
+            onProgress: reporter.onProgress,
+            onEpoch: reporter.onEpoch,
+          }),
         () => reporter.stop(),
       ).finally(() => reporter.stop());
+      const { summary, replacedTo, resumedFrom, alreadyFinished } = result;
       if (dir && !flags.quiet) {
+        if (alreadyFinished) process.stderr.write(`${dir} holds a finished run: nothing to resume, nothing changed\n`);
+        else if (flags.resume !== undefined) process.stderr.write(`resumed from step ${resumedFrom}; `);
         if (replacedTo) process.stderr.write(`moved the run it replaced to ${replacedTo}\n`);
-        process.stderr.write(`wrote the run to ${dir}\n`);
+        if (!alreadyFinished) process.stderr.write(`wrote the run to ${dir}\n`);
       }
       if (flags.json) {
         // Telemetry holds typed arrays; JSON carries them as plain arrays.

@@ -1,17 +1,23 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { DataError, parseIdx, type IdxArray } from './idx-parse.js';
+import type { DatasetSource } from './types.js';
 
 export { DataError, encodeIdx, parseIdx, type IdxArray } from './idx-parse.js';
 
-/** Reads an IDX file, plain or gzip-compressed (recognised by its content, not its name). */
-export function readIdxFile(file: string): IdxArray {
+/**
+ * Reads an IDX file, plain or gzip-compressed (recognised by its content, not its name), with the
+ * SHA-256 of the file as stored (provenance).
+ */
+export function readIdxFile(file: string): IdxArray & { source: DatasetSource } {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch (error) {
     throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  const source = { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes);
@@ -19,5 +25,5 @@ export function readIdxFile(file: string): IdxArray {
       throw new DataError(`${file}: corrupt gzip data (${(error as Error).message})`);
     }
   }
-  return parseIdx(bytes, file);
+  return { ...parseIdx(bytes, file), source };
 }

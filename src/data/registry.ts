@@ -6,7 +6,7 @@ import { ConfigError } from '../config/schema.js';
 import { DATASET_SPECS } from '../config/datasets.js';
 import { DataError, readIdxFile } from './idx.js';
 
-import type { Dataset, ImageSet } from './types.js';
+import type { Dataset, DatasetSource, ImageSet } from './types.js';
 
 export type { Dataset, ImageSet } from './types.js';
 
@@ -71,6 +71,7 @@ function findFile(spec: string, folder: string, stems: string[]): string {
 
 /** A split as read, with where its labels sit in their file (for error messages). */
 interface Split extends ImageSet {
+  sources: DatasetSource[];
   labelsFile: string;
   /** Byte offset of the first label in the (uncompressed) label file. */
   labelsOffset: number;
@@ -88,7 +89,16 @@ function readSplit(spec: string, imagesFile: string, labelsFile: string, limit: 
   const shape = images.dims.slice(1);
   const cols = shape.reduce((a, b) => a * b, 1);
   const rows = limit === undefined ? count : Math.min(limit, count);
-  return { images: images.data.subarray(0, rows * cols), labels: labels.data.subarray(0, rows), rows, cols, shape, labelsFile, labelsOffset: 8 };
+  return {
+    images: images.data.subarray(0, rows * cols),
+    labels: labels.data.subarray(0, rows),
+    rows,
+    cols,
+    shape,
+    sources: [images.source, labels.source],
+    labelsFile,
+    labelsOffset: 8,
+  };
 }
 
 /** The first label ≥ `classes` in a split, as an error naming its file and byte offset. */
@@ -160,8 +170,8 @@ function fromFolder(spec: string, folder: string, options: LoadOptions, fixedCla
     fixedClasses !== undefined ? { classes: fixedClasses, why: `${spec} defines ${fixedClasses}` } : idxClasses(spec, folder, train, options.classes);
   checkLabels(spec, train, classes, why);
   checkLabels(spec, test, classes, why);
-  const strip = ({ labelsFile: _f, labelsOffset: _o, ...set }: Split): ImageSet => set;
-  return { name: spec, train: strip(train), test: strip(test), classes };
+  const strip = ({ labelsFile: _f, labelsOffset: _o, sources: _s, ...set }: Split): ImageSet => set;
+  return { name: spec, train: strip(train), test: strip(test), classes, sources: [...train.sources, ...test.sources] };
 }
 
 /**

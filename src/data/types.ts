@@ -9,9 +9,18 @@ export interface ImageSet {
   shape: number[];
 }
 
+/** A file a dataset was read from, and its SHA-256 (provenance). */
+export interface DatasetSource {
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+
 export interface Dataset {
   name: string;
   train: ImageSet;
   test: ImageSet;
   classes: number;
+  /** The files it was read from, when it came from files. */
+  sources?: DatasetSource[];
 }

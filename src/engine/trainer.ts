@@ -28,6 +28,14 @@ export interface WasmTrainerConfig {
   participation?: { alpha: number; beta: number; gamma: number; lr: number };
 }
 
+/** One epoch's training figures: the sum of batch losses (in order), batches, correct predictions, rows. */
+export interface EpochProgress {
+  lossSum: number;
+  batches: number;
+  correct: number;
+  rows: number;
+}
+
 export interface Evaluation {
   loss: number;
   accuracy: number;
@@ -135,8 +143,24 @@ export class WasmTrainer {
     return this.handle.state();
   }
 
-  loadState(bytes: Uint8Array): void {
-    this.handle.load_state(bytes);
+  /** Restores `state()` bytes; with `fingerprint`, refuses a state taken under another configuration. */
+  loadState(bytes: Uint8Array, fingerprint?: string): void {
+    this.handle.load_state(bytes, fingerprint);
+  }
+
+  /** SHA-256 of every setting the kernels were configured with (a checkpoint records it). */
+  configFingerprint(): string {
+    return this.handle.config_fingerprint();
+  }
+
+  /** This epoch's training figures so far, kept in wasm (independent of how batches are chunked). */
+  epochProgress(): EpochProgress {
+    const [lossSum, batches, correct, rows] = this.handle.epoch_progress();
+    return { lossSum: lossSum!, batches: batches!, correct: correct!, rows: rows! };
+  }
+
+  setEpochProgress(p: EpochProgress): void {
+    this.handle.set_epoch_progress(p.lossSum, p.batches, p.correct, p.rows);
   }
 
   stateHash(): string {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { writeFileAtomic } from '../util/atomic.js';
+import { faultPoint } from '../util/fault.js';
 
 /** Where `--name N` puts a run (runs/N) and a sweep without `--out` (runs/<name>). */
 export const RUNS_ROOT = 'runs';
@@ -89,8 +91,12 @@ export function recordOwned(dir: string, ...names: string[]): void {
 /** Writes `name` in `dir` atomically and records it in the folder's marker (when it has one). */
 export function writeOwned(dir: string, name: string, data: string | Uint8Array): string {
   const path = join(dir, name);
-  writeFileAtomic(path, data);
+  // The marker lists the file before it exists: a crash in between leaves a listed file missing
+  // (harmless), never an unlisted one (which would make the folder look foreign to --force).
   recordOwned(dir, name);
+  faultPoint(`before-write:${name}`);
+  writeFileAtomic(path, data);
+  faultPoint(`after-write:${name}`);
   return path;
 }
 
@@ -138,7 +144,9 @@ export class RunFolder {
     if (options.lock !== false) release = await RunFolder.lock(dir, options);
     try {
       let replaceOld = false;
-      if (existsSync(dir) && (!lstatSync(dir).isDirectory() || readdirSync(dir).length > 0)) {
+      // A folder holding nothing but evoprune's marker (a run stopped before its first file) is empty.
+      const holdsSomething = () => readdirSync(dir).some((entry) => entry !== MARKER && !isTemporary(entry));
+      if (existsSync(dir) && (!lstatSync(dir).isDirectory() || holdsSomething())) {
         const marker = lstatSync(dir).isDirectory() ? readMarker(dir) : undefined;
         if (options.resume && marker?.kind === options.kind) {
           // A sweep resuming into its own folder: keep it.
@@ -159,25 +167,43 @@ export class RunFolder {
     }
   }
 
-  /** Takes the heartbeat lock `DIR.lock`, or says which process holds it. */
+  /**
+   * Takes the heartbeat lock `DIR.lock`, or says which process holds it. Beside it,
+   * `DIR.lock.owner` names the holder (pid and host): a lock whose holder died on this machine
+   * (a crash, SIGKILL) is taken over at once instead of after the heartbeat goes stale.
+   */
   private static async lock(dir: string, options: OpenOptions): Promise<() => Promise<void>> {
-    try {
-      return await lockfile.lock(dir, {
+    const lockPath = `${resolve(dir)}.lock`;
+    const ownerPath = `${lockPath}.owner`;
+    const take = () =>
+      lockfile.lock(dir, {
         realpath: false,
-        lockfilePath: `${resolve(dir)}.lock`,
+        lockfilePath: lockPath,
         stale: RunFolder.STALE_MS,
         update: 5_000,
         retries: 0,
         onCompromised: (error) => options.onCompromised?.(error),
       });
+    let release: () => Promise<void>;
+    try {
+      release = await take();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      if (!holderDied(ownerPath)) {
         throw new RunFolderError(
-          `${dir} is in use by another evoprune process (lock ${resolve(dir)}.lock); wait for it to finish or choose another folder (a lock whose process died expires ${RunFolder.STALE_MS / 1000} s after its last heartbeat)`,
+          `${dir} is in use by another evoprune process${holderText(ownerPath)} (lock ${lockPath}); wait for it to finish or choose another folder (a lock whose process died expires ${RunFolder.STALE_MS / 1000} s after its last heartbeat)`,
         );
       }
-      throw error;
+      // Its holder is gone: let proper-lockfile take the lock over as stale (it re-checks).
+      const past = new Date(0);
+      utimesSync(lockPath, past, past);
+      release = await take();
     }
+    writeFileSync(ownerPath, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }) + '\n');
+    return async () => {
+      rmSync(ownerPath, { force: true });
+      await release();
+    };
   }
 
   /** Moves an old run aside (if replacing one) and creates the folder with its marker. */
@@ -214,6 +240,31 @@ export class RunFolder {
     const release = this.release;
     this.release = undefined;
     await release?.().catch(() => {});
+  }
+}
+
+/** The holder a lock's owner file names: dead when it is this machine's and its pid is gone. */
+function holderDied(ownerPath: string): boolean {
+  try {
+    const owner = JSON.parse(readFileSync(ownerPath, 'utf8')) as { pid?: number; host?: string };
+    if (owner.host !== hostname() || typeof owner.pid !== 'number') return false;
+    try {
+      process.kill(owner.pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  } catch {
+    return false;
+  }
+}
+
+function holderText(ownerPath: string): string {
+  try {
+    const owner = JSON.parse(readFileSync(ownerPath, 'utf8')) as { pid?: number; host?: string };
+    return ` (pid ${owner.pid} on ${owner.host})`;
+  } catch {
+    return '';
   }
 }
 

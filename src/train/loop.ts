@@ -4,7 +4,8 @@ import type { TrainConfig } from '../config/schema.js';
 import { kernelErrorKind } from '../engine/errors.js';
 import type { Dataset } from '../data/types.js';
 import type { Engine } from '../engine/engine.js';
-import { WasmTrainer, type WasmTrainerConfig } from '../engine/trainer.js';
+import { WasmTrainer, type EpochProgress, type WasmTrainerConfig } from '../engine/trainer.js';
+import { faultPoint, faultStep } from '../util/fault.js';
 import { analyseTrained, type AnalyseOptions, type Analysis } from '../prune/prune.js';
 
 export interface TrainProgress {
@@ -21,6 +22,8 @@ export interface TrainProgress {
 export interface EpochMetrics {
   epoch: number;
   trainLoss: number;
+  /** Accuracy on the training batches of this epoch, as they were trained (argmax before each update). */
+  trainAccuracy: number;
   testLoss: number;
   testAccuracy: number;
   /** Training throughput of this epoch (evaluation excluded). */
@@ -74,6 +77,51 @@ export interface TrainOptions {
   onFinish?: FinishHook;
   /** Called with every telemetry record as it is taken. */
   onTelemetry?: (record: TelemetryRecord) => void;
+  /** Continue from a snapshot taken by `checkpoint.save` under the same configuration. */
+  resume?: TrainingSnapshot;
+  /**
+   * Snapshots of the whole training state at every epoch end, every `every` steps, and when the
+   * run is stopped (before the AbortError), for checkpoints.
+   */
+  checkpoint?: { every?: number; save: (snapshot: TrainingSnapshot) => void | Promise<void> };
+  /** Fail the run when it collapses (see `collapse`); on by default. */
+  collapseCheck?: boolean;
+}
+
+/** Everything needed to continue a run exactly: the wasm state and what the loop had gathered. */
+export interface TrainingSnapshot {
+  state: Uint8Array;
+  /** The kernels' configuration fingerprint the state was taken under. */
+  fingerprint: string;
+  step: number;
+  epoch: number;
+  history: EpochMetrics[];
+  telemetry: TelemetryRecord[];
+  /** The current epoch's training figures so far (0 at an epoch's end). */
+  epochProgress: EpochProgress;
+}
+
+/** A run that trained to the end but failed: it collapsed (see `collapse`). */
+export class RunFailedError extends Error {
+  override name = 'RunFailedError';
+}
+
+/**
+ * Why a run has collapsed, or undefined: a hidden layer with fewer than max(5, 2 % of its width)
+ * living populations (all of them, for a layer narrower than 5), or, once the first epoch is
+ * behind it (from epoch 2 on), an accuracy within 2 points of chance (1 / classes). The accuracy
+ * is the validation accuracy when there is a validation set, else the training accuracy: test
+ * accuracy never decides anything.
+ */
+export function collapse(hidden: readonly number[], alive: readonly number[], accuracy: number, classes: number, epoch = 2): string | undefined {
+  for (const [l, width] of hidden.entries()) {
+    const needed = Math.min(width, Math.max(5, Math.ceil(0.02 * width)));
+    if (alive[l]! < needed) return `hidden layer ${l + 1} has ${alive[l]} living populations of ${width} (fewer than ${needed})`;
+  }
+  const chance = 1 / classes;
+  if (epoch >= 2 && accuracy < chance + 0.02)
+    return `training accuracy ${(100 * accuracy).toFixed(2)} % is within 2 points of chance (${(100 * chance).toFixed(2)} %)`;
+  return undefined;
 }
 
 /** The wasm trainer's configuration for a resolved run configuration and dataset. */
@@ -174,51 +222,67 @@ export async function runTraining(
   try {
     trainer.setData('train', dataset.train.images, dataset.train.labels, dataset.train.rows, dataset.train.cols);
     trainer.setData('test', dataset.test.images, dataset.test.labels, dataset.test.rows, dataset.test.cols);
-    const history: EpochMetrics[] = [];
     const layers = config.hidden.length;
+    const history: EpochMetrics[] = [];
     const telemetry: TelemetryRecord[] = [];
     const take = () => {
       const r = record(trainer, layers);
       telemetry.push(r);
       options.onTelemetry?.(r);
     };
-    take();
+    if (options.resume) {
+      trainer.loadState(options.resume.state, options.resume.fingerprint);
+      trainer.setEpochProgress(options.resume.epochProgress);
+      history.push(...options.resume.history);
+      telemetry.push(...options.resume.telemetry);
+    } else {
+      take();
+    }
+    const snapshot = (): TrainingSnapshot => ({
+      state: trainer.state(),
+      fingerprint: trainer.configFingerprint(),
+      step: trainer.step,
+      epoch: trainer.epoch,
+      history: [...history],
+      telemetry: [...telemetry],
+      epochProgress: trainer.epochProgress(),
+    });
+    const every = options.checkpoint?.every;
     const batches = trainer.batchesPerEpoch;
     const chunk = options.chunk ?? 20;
     let trainSeconds = 0;
     while (trainer.epoch < config.epochs) {
       const epoch = trainer.epoch;
       const epochStart = performance.now();
-      let lossSum = 0;
-      let lossCount = 0;
       while (trainer.epoch === epoch) {
-        if (options.signal?.aborted) throw new DOMException('training was stopped', 'AbortError');
+        if (options.signal?.aborted) {
+          // Stopped: keep what was done (the figures of the epoch so far are in the snapshot).
+          await options.checkpoint?.save(snapshot());
+          throw new DOMException('training was stopped', 'AbortError');
+        }
         const t0 = performance.now();
-        // Chunks end on telemetry steps, so records fall exactly every `telemetryEvery` steps.
-        const toRecord = config.telemetryEvery - (trainer.step % config.telemetryEvery);
-        const ran = trainer.run(Math.min(chunk, toRecord));
+        // Chunks end on telemetry and checkpoint steps, so records fall exactly on them. How the
+        // batches are chunked changes no figure: the epoch's loss and accuracy are summed in wasm.
+        const ends = [config.telemetryEvery, every, faultStep].filter((n): n is number => n !== undefined && n > 0);
+        const ran = trainer.run(Math.min(chunk, ...ends.map((n) => n - (trainer.step % n) || n)));
         if (trainer.step % config.telemetryEvery === 0) take();
         const seconds = (performance.now() - t0) / 1000;
         const loss = trainer.takeTrainLoss();
-        lossSum += loss * ran;
-        lossCount += ran;
         const batch = trainer.epoch === epoch ? Math.floor(trainer.cursor / config.batch) : batches;
-        options.onProgress?.({
-          epoch: epoch + 1,
-          epochs: config.epochs,
-          batch,
-          batches,
-          loss,
-          samplesPerSecond: (ran * config.batch) / seconds,
-        });
+        options.onProgress?.({ epoch: epoch + 1, epochs: config.epochs, batch, batches, loss, samplesPerSecond: (ran * config.batch) / seconds });
+        faultPoint(`step:${trainer.step}`);
+        if (every && trainer.step % every === 0 && trainer.epoch === epoch) await options.checkpoint?.save(snapshot());
         await yieldToEventLoop();
       }
       const epochTrainSeconds = (performance.now() - epochStart) / 1000;
       trainSeconds += epochTrainSeconds;
+      // The figures of the epoch that just ended (the next run() starts a new one).
+      const progress = trainer.epochProgress();
       const test = trainer.evaluate('test');
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
-        trainLoss: lossSum / lossCount,
+        trainLoss: progress.lossSum / progress.batches,
+        trainAccuracy: progress.correct / progress.rows,
         testLoss: test.loss,
         testAccuracy: test.accuracy,
         samplesPerSecond: dataset.train.rows / epochTrainSeconds,
@@ -227,6 +291,11 @@ export async function runTraining(
       };
       history.push(metrics);
       options.onEpoch?.(metrics);
+      if (trainer.epoch === config.epochs && telemetry[telemetry.length - 1]!.step !== trainer.step) take();
+      await options.checkpoint?.save({ ...snapshot(), epochProgress: { lossSum: 0, batches: 0, correct: 0, rows: 0 } });
+      const collapsed =
+        options.collapseCheck === false ? undefined : collapse(config.hidden, metrics.alive, metrics.trainAccuracy, dataset.classes, metrics.epoch);
+      if (collapsed) throw new RunFailedError(`the run collapsed in epoch ${metrics.epoch}: ${collapsed}`);
     }
     if (telemetry[telemetry.length - 1]!.step !== trainer.step) take();
     await options.onFinish?.(trainer, dataset);

@@ -144,9 +144,39 @@ impl Trainer {
         self.inner.state()
     }
 
+    /// Restores `state()` bytes; with `fingerprint` (a checkpoint's `config_fingerprint()`),
+    /// first refuses a state taken under another configuration.
     #[wasm_bindgen(js_name = load_state)]
-    pub fn load_state(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
-        self.inner.load_state(bytes).map_err(js_err)
+    pub fn load_state(&mut self, bytes: &[u8], fingerprint: Option<String>) -> Result<(), JsValue> {
+        match fingerprint {
+            Some(f) => self.inner.load_state_checked(bytes, &f),
+            None => self.inner.load_state(bytes),
+        }
+        .map_err(js_err)
+    }
+
+    /// SHA-256 of every setting the trainer was built from (recorded beside a saved state).
+    #[wasm_bindgen(js_name = config_fingerprint)]
+    pub fn config_fingerprint(&self) -> String {
+        self.inner.config().fingerprint()
+    }
+
+    /// This epoch's training figures so far: `[loss sum, batches, correct, rows]`.
+    #[wasm_bindgen(js_name = epoch_progress)]
+    pub fn epoch_progress(&self) -> Vec<f64> {
+        let p = self.inner.epoch_progress();
+        vec![p.loss_sum, p.batches as f64, p.correct as f64, p.rows as f64]
+    }
+
+    /// Restores an epoch's figures when resuming mid-epoch (from a checkpoint's header).
+    #[wasm_bindgen(js_name = set_epoch_progress)]
+    pub fn set_epoch_progress(&mut self, loss_sum: f64, batches: f64, correct: f64, rows: f64) {
+        self.inner.set_epoch_progress(k::train::EpochProgress {
+            loss_sum,
+            batches: batches as u64,
+            correct: correct as u64,
+            rows: rows as u64,
+        });
     }
 
     #[wasm_bindgen(js_name = state_hash)]

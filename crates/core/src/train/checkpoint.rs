@@ -175,6 +175,9 @@ impl Trainer {
             r.f32s_into(v, "evolution state")?;
         }
         r.finish()?;
+        if !is_permutation(&next.order) {
+            return Err(KernelError::Data("the state's epoch order is not a permutation of the training rows".into()));
+        }
         if next.cursor > 0 && next.cursor >= next.order.len() {
             return Err(KernelError::Data("the state's data cursor is past its epoch order".into()));
         }
@@ -193,8 +196,34 @@ impl Trainer {
         Ok(())
     }
 
+    /// [`Self::load_state`], after checking that the state was taken under this trainer's
+    /// configuration (`fingerprint`: [`TrainConfig::fingerprint`] recorded beside the state).
+    pub fn load_state_checked(&mut self, bytes: &[u8], fingerprint: &str) -> Result<(), KernelError> {
+        let own = self.config.fingerprint();
+        if fingerprint != own {
+            return Err(KernelError::Data(format!(
+                "the state was saved under another configuration (fingerprint {}…, this trainer's {}…)",
+                fingerprint.get(..12).unwrap_or(fingerprint),
+                &own[..12]
+            )));
+        }
+        self.load_state(bytes)
+    }
+
     /// SHA-256 of [`Self::state`], as lowercase hex.
     pub fn state_hash(&self) -> String {
         Sha256::digest(self.state()).iter().map(|b| format!("{b:02x}")).collect()
     }
+}
+
+/// Whether `order` holds each of `0..order.len()` exactly once (an epoch's shuffled rows).
+fn is_permutation(order: &[u32]) -> bool {
+    let mut seen = vec![false; order.len()];
+    order.iter().all(|&i| match seen.get_mut(i as usize) {
+        Some(slot) if !*slot => {
+            *slot = true;
+            true
+        }
+        _ => false,
+    })
 }

@@ -37,6 +37,65 @@ pub struct TrainConfig {
 }
 
 impl TrainConfig {
+    /// SHA-256 (hex) of every setting in a fixed little-endian layout (sizes, seed, batch,
+    /// optimizer, schedule, initial mass, evolution, participation): a checkpoint records it
+    /// outside the hashed state, and a trainer refuses a state taken under another configuration.
+    pub fn fingerprint(&self) -> String {
+        use super::checkpoint::Writer;
+        use crate::evolution::Fitness;
+        let mut w = Writer::default();
+        w.raw(b"evoprune-config-1");
+        w.u32s(&self.sizes.iter().map(|&s| s as u32).collect::<Vec<_>>());
+        w.u64(self.seed);
+        w.u64(self.batch as u64);
+        match self.optimizer {
+            Optimizer::Sgd { lr, momentum, weight_decay } => {
+                w.u32(0);
+                for v in [lr, momentum, weight_decay] {
+                    w.f32(v);
+                }
+            }
+            Optimizer::Adam { lr, beta1, beta2, eps, weight_decay } => {
+                w.u32(1);
+                for v in [lr, beta1, beta2, eps, weight_decay] {
+                    w.f32(v);
+                }
+            }
+        }
+        match self.schedule {
+            Schedule::Constant => w.u32(0),
+            Schedule::Cosine { epochs } => {
+                w.u32(1);
+                w.u32(epochs);
+            }
+        }
+        w.f32(self.initial_mass());
+        let e = &self.evolution;
+        w.u32(match e.fitness {
+            Fitness::Gradient => 0,
+            Fitness::Taylor => 1,
+            Fitness::Magnitude => 2,
+        });
+        w.u64(e.dynamic as u64);
+        for v in [e.params.eta, e.params.mu, e.rho, e.epsilon] {
+            w.f32(v);
+        }
+        w.u32(e.interval);
+        w.u64(e.warmup);
+        w.u32(e.anneal as u32);
+        match self.participation {
+            None => w.u32(0),
+            Some(p) => {
+                w.u32(1);
+                for v in [p.alpha, p.beta, p.gamma, p.lr] {
+                    w.f32(v);
+                }
+            }
+        }
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&w.bytes).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The starting mass of every population: the configured one, else the default of the
     /// configured dynamic in [`crate::registry::DYNAMICS`] (1 if the dynamic index is unknown,
     /// which [`TrainConfig::validate`] refuses).

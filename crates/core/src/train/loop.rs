@@ -3,6 +3,7 @@
 
 use crate::error::KernelError;
 use crate::evolution::EvolutionState;
+use crate::kernels::loss::argmax_rows;
 use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
 use crate::model::optim::{update, Optimizer, StepScalars};
 use crate::population::Layout;
@@ -66,6 +67,10 @@ pub struct Trainer {
     batch_labels: Vec<u8>,
     loss_sum: f64,
     loss_batches: u64,
+    /// This epoch's training loss (sum over batches, in order) and accuracy: kept in the trainer,
+    /// so the epoch's figures do not depend on how the caller chunks the batches (a resumed run
+    /// reports the same bits). Not part of the hashed state; checkpoints carry it in their header.
+    epoch_progress: EpochProgress,
     pub(super) evolution: EvolutionState,
     /// Participation variables per hidden layer (empty unless configured).
     pub(super) participation: Vec<Vec<f32>>,
@@ -108,6 +113,7 @@ impl Trainer {
             batch_labels: vec![0; config.batch],
             loss_sum: 0.0,
             loss_batches: 0,
+            epoch_progress: EpochProgress::default(),
             config,
         })
     }
@@ -233,6 +239,7 @@ impl Trainer {
                 self.order.clear();
                 self.order.extend(0..train.rows as u32);
                 self.shuffle.shuffle(&mut self.order);
+                self.epoch_progress = EpochProgress::default();
             }
             let rows = (train.rows - self.cursor).min(self.config.batch);
             let indices = &self.order[self.cursor..self.cursor + rows];
@@ -242,8 +249,15 @@ impl Trainer {
             }
             let loss = forward_backward(&self.model, &mut self.ws, &self.batch_labels[..rows], &mut self.grads)?;
             if !loss.is_finite() {
-                return Err(KernelError::Refusal(format!("the loss became {loss} at step {} (lower the learning rate?)", self.step + 1)));
+                return Err(KernelError::Refusal(format!(
+                    "training diverged: the loss became {loss} at step {} (a learning rate or selection strength too high for this model and data?)",
+                    self.step + 1
+                )));
             }
+            let classes = self.model.classes();
+            let Workspace { logits, predictions, .. } = &mut self.ws;
+            argmax_rows(rows, classes, &logits[..rows * classes], &mut predictions[..rows])?;
+            self.epoch_progress.count(&predictions[..rows], &self.batch_labels[..rows], loss);
             if let Some(config) = &self.config.participation {
                 participation::track(config, &mut self.participation, &self.model, &self.grads);
             }
@@ -265,7 +279,38 @@ impl Trainer {
                 break;
             }
         }
+        // A non-finite loss stops the step that would use broken parameters; this catches the
+        // update of the last step of a chunk (and so of a run), once per call, not per step.
+        if let Some(what) = self.non_finite() {
+            return Err(KernelError::Refusal(format!(
+                "training diverged: {what} became non-finite at step {} (a learning rate or selection strength too high for this model and data?)",
+                self.step
+            )));
+        }
         Ok(done)
+    }
+
+    /// The first parameter tensor or mass vector holding a NaN or infinity, by name.
+    fn non_finite(&self) -> Option<String> {
+        for (l, layer) in self.model.layers.iter().enumerate() {
+            if !layer.weights.iter().all(|w| w.is_finite()) {
+                return Some(format!("a weight of layer {}", l + 1));
+            }
+            if !layer.bias.iter().all(|b| b.is_finite()) {
+                return Some(format!("a bias of layer {}", l + 1));
+            }
+        }
+        self.model.masses.iter().position(|m| !m.iter().all(|x| x.is_finite())).map(|l| format!("a mass of hidden layer {}", l + 1))
+    }
+
+    /// This epoch's training figures so far (reset when an epoch starts).
+    pub fn epoch_progress(&self) -> EpochProgress {
+        self.epoch_progress
+    }
+
+    /// Restores an epoch's figures when resuming in the middle of it (from a checkpoint header).
+    pub fn set_epoch_progress(&mut self, progress: EpochProgress) {
+        self.epoch_progress = progress;
     }
 
     /// Zeroes the parameters and optimizer state that only extinct populations use: every slice
@@ -353,6 +398,25 @@ impl Trainer {
             at += t.len();
         }
         Ok(())
+    }
+}
+
+/// One epoch's training figures: the sum of the batch losses (f64, in batch order), the batches,
+/// and the rows predicted correctly (argmax of the logits of the forward pass that trained).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EpochProgress {
+    pub loss_sum: f64,
+    pub batches: u64,
+    pub correct: u64,
+    pub rows: u64,
+}
+
+impl EpochProgress {
+    fn count(&mut self, predictions: &[u32], labels: &[u8], loss: f64) {
+        self.loss_sum += loss;
+        self.batches += 1;
+        self.rows += labels.len() as u64;
+        self.correct += predictions.iter().zip(labels).filter(|(&p, &y)| p == y as u32).count() as u64;
     }
 }
 
@@ -599,5 +663,72 @@ mod tests {
         assert!(truncated.to_string().contains("truncated") && truncated.kind() == "data", "{truncated:?}");
         assert_eq!(same.load_state(b"garbage").unwrap_err().kind(), "data");
         assert_eq!(other.load_state(&bytes).unwrap_err().kind(), "data", "a state saved for another configuration");
+    }
+
+    #[test]
+    fn epoch_figures_do_not_depend_on_chunking_and_resume_mid_epoch() {
+        let run = |chunks: &[usize]| {
+            let mut t = Trainer::new(config(2)).unwrap();
+            t.set_train(toy(95, 1)).unwrap();
+            for &c in chunks {
+                t.run(c).unwrap();
+            }
+            t
+        };
+        // 7 batches of the 10-batch epoch, in one call or in uneven chunks.
+        let whole = run(&[7]);
+        let chunked = run(&[2, 1, 3, 1]);
+        assert_eq!(whole.epoch_progress(), chunked.epoch_progress());
+        assert_eq!(whole.epoch_progress().batches, 7);
+        assert_eq!(whole.epoch_progress().rows, 70);
+        // Resumed mid-epoch with its figures restored, the epoch ends with the same figures.
+        let mut resumed = Trainer::new(config(2)).unwrap();
+        resumed.set_train(toy(95, 1)).unwrap();
+        resumed.load_state_checked(&whole.state(), &config(2).fingerprint()).unwrap();
+        resumed.set_epoch_progress(whole.epoch_progress());
+        let mut straight = run(&[7]);
+        straight.run(10).unwrap();
+        resumed.run(10).unwrap();
+        assert_eq!(straight.state_hash(), resumed.state_hash());
+        assert_eq!((resumed.epoch(), resumed.epoch_progress()), (1, straight.epoch_progress()));
+        // A new epoch starts from zero.
+        straight.run(1).unwrap();
+        assert_eq!(straight.epoch_progress().batches, 1);
+    }
+
+    #[test]
+    fn a_state_from_another_configuration_or_with_a_broken_order_is_refused() {
+        let a = trained(5, 13);
+        let other = TrainConfig { optimizer: Optimizer::Sgd { lr: 0.2, momentum: 0.9, weight_decay: 0.0 }, ..config(5) };
+        assert_ne!(other.fingerprint(), config(5).fingerprint());
+        assert_eq!(config(5).fingerprint(), config(5).fingerprint());
+        let mut t = Trainer::new(other.clone()).unwrap();
+        t.set_train(toy(95, 1)).unwrap();
+        let refused = t.load_state_checked(&a.state(), &config(5).fingerprint()).unwrap_err();
+        assert_eq!(refused.kind(), "data");
+        assert!(refused.to_string().contains("another configuration"), "{refused}");
+        // An epoch order with a repeated row is not a permutation.
+        let mut bytes = a.state();
+        let order = a.order.clone();
+        let at = bytes.windows(8).position(|w| w == [order[0].to_le_bytes(), order[1].to_le_bytes()].concat()).unwrap();
+        bytes[at + 4..at + 8].copy_from_slice(&order[0].to_le_bytes());
+        let mut same = Trainer::new(config(5)).unwrap();
+        same.set_train(toy(95, 1)).unwrap();
+        assert!(same.load_state(&bytes).unwrap_err().to_string().contains("not a permutation"));
+    }
+
+    #[test]
+    fn divergence_on_the_last_step_is_caught() {
+        // A learning rate that blows the weights up within a few steps.
+        let wild = TrainConfig { optimizer: Optimizer::Sgd { lr: 1e30, momentum: 0.9, weight_decay: 0.0 }, ..config(1) };
+        let mut t = Trainer::new(wild).unwrap();
+        t.set_train(toy(95, 1)).unwrap();
+        let error = (0..20).find_map(|_| t.run(1).err()).expect("diverges");
+        assert_eq!(error.kind(), "refusal");
+        assert!(error.to_string().starts_with("training diverged"), "{error}");
+        assert!(
+            error.to_string().contains(&format!("step {}", t.step())) || error.to_string().contains(&format!("step {}", t.step() + 1)),
+            "{error}"
+        );
     }
 }

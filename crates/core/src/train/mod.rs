@@ -10,5 +10,5 @@ pub mod schedule;
 
 pub use config::{TrainConfig, TRAINER_MEMORY_LIMIT};
 pub use participation::ParticipationConfig;
-pub use r#loop::{Data, Split, Trainer, STREAM_SHUFFLE};
+pub use r#loop::{Data, EpochProgress, Split, Trainer, STREAM_SHUFFLE};
 pub use schedule::Schedule;
