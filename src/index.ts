@@ -65,6 +65,7 @@ export { loadModel, saveModel } from './prune/files.js';
 export { CHECKPOINT_FILE, configDifferences, readRunConfig, trainRun, type RunOptions, type RunResult } from './run/service.js';
 export { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointHeader } from './run/checkpoint.js';
 export { provenanceChanges, runProvenance, type Provenance } from './run/provenance.js';
+export { verifyRun, type Verification } from './run/verify.js';
 export { RunFolder, RunFolderError, RUNS_ROOT, runDirForName, type Marker } from './run/folder.js';
 export { readPruning, readRunSummary, readTelemetry } from './run/files.js';
 export { canonical, pruningSchema, runSummarySchema, telemetrySchema, TIMING_FIELDS } from './run/schema.js';

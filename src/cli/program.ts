@@ -11,6 +11,7 @@ import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
 import { INTERRUPTED_EXIT } from './run.js';
 import { registerTrain } from './train.js';
+import { registerVerify } from './verify.js';
 
 /** Exit codes: 0 ok, 1 the run failed, 2 usage error (bad flag, bad config value), 130 Ctrl-C. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: INTERRUPTED_EXIT } as const;
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerBench(program);
   registerConfig(program);
+  registerVerify(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -21,13 +21,23 @@ function telemetryJson(telemetry: readonly TelemetryRecord[]): string {
  * file and pruning.json are written by the run service.
  */
 export function writeRun(write: WriteFile, config: TrainConfig, summary: Omit<TrainSummary, 'model' | 'analysis'>): string[] {
-  const { telemetry, history, ...rest } = summary;
   return [
     write('config.json', JSON.stringify(config, null, 2) + '\n'),
-    write('metrics.csv', aq.from(history.map((h) => ({ ...h, alive: h.alive.join('+') }))).toCSV()),
-    write('telemetry.json', telemetryJson(telemetry)),
-    write('summary.json', JSON.stringify(runSummarySchema.parse({ ...rest, epochsRun: history.length }), null, 2) + '\n'),
+    write('metrics.csv', aq.from(metricsRows(summary.history)).toCSV()),
+    write('telemetry.json', telemetryJson(summary.telemetry)),
+    write('summary.json', JSON.stringify(summaryFile(summary), null, 2) + '\n'),
   ];
+}
+
+/** What summary.json holds for a run: the summary without its history, telemetry, model and analysis. */
+export function summaryFile(summary: Omit<TrainSummary, 'model' | 'analysis'> & Partial<Pick<TrainSummary, 'model' | 'analysis'>>): RunSummaryFile {
+  const { telemetry: _t, history, model: _m, analysis: _a, ...rest } = summary;
+  return runSummarySchema.parse({ ...rest, epochsRun: history.length });
+}
+
+/** metrics.csv rows: one per epoch, alive per layer as `a+b`. */
+export function metricsRows(history: TrainSummary['history']): Record<string, unknown>[] {
+  return history.map((h) => ({ ...h, alive: h.alive.join('+') }));
 }
 
 const read = (dir: string, name: string) => {

@@ -1,7 +1,7 @@
 // Every bad input gets the exit code the README promises and a message that names what is wrong.
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { trainingReporter } from '../../src/cli/progress.js';
 import { cli, cliAsync } from '../helpers/cli.js';
@@ -67,6 +67,40 @@ describe('exit codes and messages', () => {
       expect(r.stderr).toContain(message);
       expect(r.stderr).not.toContain('TypeError');
     }
+  });
+
+  it('a diverging run fails (exit 1) naming the step and a likely cause, and never counts as finished', () => {
+    const dir = join(tempDir(), 'run');
+    const r = cli(['train', '--dataset', `idx:${data}`, '--hidden', '8', '--epochs', '3', '--batch', '10', '--lr', '1e30', '--out', dir, '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/training diverged: the loss became NaN at step \d+ \(a learning rate or selection strength too high/);
+    expect(existsSync(join(dir, 'summary.json'))).toBe(false);
+  });
+
+  it('a collapsed run fails (exit 1) with the reason', () => {
+    const more = tempDir();
+    writeIdxDataset(more, 200, 4, 3);
+    const r = cli([
+      'train',
+      '--dataset',
+      `idx:${more}`,
+      '--hidden',
+      '24,16',
+      '--epochs',
+      '3',
+      '--batch',
+      '10',
+      '--lr',
+      '0.1',
+      '--dynamic',
+      'exponential',
+      '--eta',
+      '0.3',
+      '--no-anneal',
+      '--quiet',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the run collapsed in epoch \d: hidden layer \d has \d living populations of \d+ \(fewer than 5\)/);
   });
 
   it('Ctrl-C during training exits 130 with its message', async () => {
