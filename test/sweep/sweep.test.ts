@@ -134,3 +134,32 @@ describe('Ctrl-C', () => {
     expect(everything.filter((f) => f.endsWith('summary.json'))).toEqual([]);
   }, 120_000);
 });
+
+describe('a sweep killed mid-run', () => {
+  it('resumes the unfinished run from its checkpoint (same run id, same bits as a sweep never stopped)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { pathToFileURL } = await import('node:url');
+    const { root } = await import('../helpers/cli.js');
+    const { readFileSync } = await import('node:fs');
+    const more = tempDir();
+    writeIdxDataset(more, 200, 4, 3);
+    const grid = join(tempDir(), 'grid.json');
+    writeFileSync(grid, JSON.stringify({ name: 'killed', base: { dataset: `idx:${more}`, hidden: [8], epochs: 3, batch: 10, lr: 0.1 }, seeds: [0], prune: [0.25] }));
+    const tsx = pathToFileURL(`${root}/node_modules/tsx/dist/loader.mjs`).href;
+    const out = tempDir();
+    const killed = spawnSync(process.execPath, ['--import', tsx, `${root}/src/cli/main.ts`, 'sweep', grid, '--out', out, '--parallel', '1', '--quiet'], {
+      cwd: root,
+      env: { ...process.env, EVOPRUNE_TEST_FAULT: 'step:27' },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    const plan = planSweep(readSweepSpec(grid));
+    const runDir = join(out, plan.runs[0]!.key);
+    const runId = JSON.parse(readFileSync(join(runDir, '.evoprune-run.json'), 'utf8')).runId;
+    expect(existsSync(join(runDir, 'checkpoint.bin'))).toBe(true);
+    const resumed = await runSweep(readSweepSpec(grid), { out, parallel: 1 });
+    expect(JSON.parse(readFileSync(join(runDir, '.evoprune-run.json'), 'utf8')).runId).toBe(runId);
+    const straight = await runSweep(readSweepSpec(grid), { out: tempDir(), parallel: 1 });
+    expect(resumed.outcomes.map((o) => o.stateHash)).toEqual(straight.outcomes.map((o) => o.stateHash));
+    expect(canonical(resumed.outcomes)).toEqual(canonical(straight.outcomes));
+  }, 120_000);
+});
