@@ -34,6 +34,7 @@ export const trainer_config_fingerprint: (a: number) => [number, number];
 export const trainer_cursor: (a: number) => number;
 export const trainer_epoch: (a: number) => number;
 export const trainer_epoch_progress: (a: number) => [number, number];
+export const trainer_eta: (a: number) => [number, number];
 export const trainer_evaluate: (a: number, b: number, c: number) => [number, number, number, number];
 export const trainer_fitness: (a: number, b: number) => [number, number, number, number];
 export const trainer_gradients: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];

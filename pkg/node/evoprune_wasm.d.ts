@@ -83,12 +83,15 @@ export class Trainer {
      */
     epoch_progress(): Float64Array;
     /**
+     * The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
+     * The selection strength η of each hidden layer's last update under numerics version 2 (the
+     * controller's, with a target sparsity); empty under version 1.
+     */
+    eta(): Float64Array;
+    /**
      * `[loss, correct, rows, …confusion (classes × classes, row = label)]`.
      */
     evaluate(split: string): Float64Array;
-    /**
-     * The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
-     */
     fitness(layer: number): Float32Array;
     /**
      * `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.

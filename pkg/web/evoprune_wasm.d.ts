@@ -83,12 +83,15 @@ export class Trainer {
      */
     epoch_progress(): Float64Array;
     /**
+     * The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
+     * The selection strength η of each hidden layer's last update under numerics version 2 (the
+     * controller's, with a target sparsity); empty under version 1.
+     */
+    eta(): Float64Array;
+    /**
      * `[loss, correct, rows, …confusion (classes × classes, row = label)]`.
      */
     evaluate(split: string): Float64Array;
-    /**
-     * The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
-     */
     fitness(layer: number): Float32Array;
     /**
      * `[loss, …∂loss/∂θ]` of one batch, θ in the order of `parameters()`; changes nothing.
@@ -230,6 +233,7 @@ export interface InitOutput {
     readonly trainer_cursor: (a: number) => number;
     readonly trainer_epoch: (a: number) => number;
     readonly trainer_epoch_progress: (a: number) => [number, number];
+    readonly trainer_eta: (a: number) => [number, number];
     readonly trainer_evaluate: (a: number, b: number, c: number) => [number, number, number, number];
     readonly trainer_fitness: (a: number, b: number) => [number, number, number, number];
     readonly trainer_gradients: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];

@@ -314,6 +314,18 @@ export class Trainer {
         return v1;
     }
     /**
+     * The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
+     * The selection strength η of each hidden layer's last update under numerics version 2 (the
+     * controller's, with a target sparsity); empty under version 1.
+     * @returns {Float64Array}
+     */
+    eta() {
+        const ret = wasm.trainer_eta(this.__wbg_ptr);
+        var v1 = getArrayF64FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 8, 8);
+        return v1;
+    }
+    /**
      * `[loss, correct, rows, …confusion (classes × classes, row = label)]`.
      * @param {string} split
      * @returns {Float64Array}
@@ -330,7 +342,6 @@ export class Trainer {
         return v2;
     }
     /**
-     * The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
      * @param {number} layer
      * @returns {Float32Array}
      */

@@ -24,6 +24,9 @@ export interface RunFlags {
   eta?: number;
   mu?: number;
   epsilon?: number;
+  rho?: number;
+  targetSparsity?: number;
+  numerics?: number;
   anneal?: boolean;
   participation?: boolean;
 }
@@ -50,6 +53,13 @@ export function addRunOptions(command: Command): Command {
     .option('--eta <η>', 'selection strength (default 0.05)', number('--eta'))
     .option('--mu <μ>', 'mutation rate of the mutator dynamic (default 0.05)', number('--mu'))
     .option('--epsilon <ε>', 'extinction threshold (default 1e-3)', number('--epsilon'))
+    .option('--rho <ρ>', 'fitness smoothing F ← ρF + (1−ρ)φ (default 0.9; 0.99 with --target-sparsity)', number('--rho'))
+    .option(
+      '--target-sparsity <s>',
+      'steer to this fraction of extinct populations per layer by 75 % of the epochs (numerics 2; alone it picks the recommended dynamic)',
+      number('--target-sparsity'),
+    )
+    .option('--numerics <version>', '2 (default: bounded selection) or 1 (the arithmetic of 0.1.0, for published runs)', integer('--numerics'))
     .option('--no-anneal', 'keep η constant instead of following the learning-rate schedule')
     .option('--participation', 'track participation variables (a pruning baseline score)');
 }
@@ -82,6 +92,9 @@ export function givenSettings(flags: RunFlags): Record<string, unknown> {
     eta: flags.eta,
     mu: flags.mu,
     epsilon: flags.epsilon,
+    rho: flags.rho,
+    targetSparsity: flags.targetSparsity,
+    numerics: flags.numerics,
     anneal: flags.anneal === false ? false : undefined,
     participation: flags.participation,
   });

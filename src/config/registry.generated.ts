@@ -113,5 +113,20 @@ export const REGISTRY = {
       "name": "layer",
       "description": "each hidden layer loses the same fraction of its own populations"
     }
-  ]
+  ],
+  "stable": {
+    "bounds": {
+      "fitnessClip": 3,
+      "maxStep": 0.02,
+      "maxMass": 4,
+      "minAlive": 5,
+      "minAliveFrac": 0.02
+    },
+    "targetSparsity": {
+      "dynamic": "logistic",
+      "fitness": "gradient",
+      "rho": 0.99,
+      "initialMass": 0.9
+    }
+  }
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DYNAMIC_NAMES, DYNAMICS, FITNESS_NAMES, paramMinimum } from './dynamics.js';
+import { DYNAMIC_NAMES, DYNAMICS, FITNESS_NAMES, paramMinimum, REGISTRY } from './dynamics.js';
 import { DATASET_SPECS, isDatasetSpec } from './datasets.js';
 import { ConfigError } from './errors.js';
 import { PRESETS } from './presets.js';
@@ -39,6 +39,17 @@ export const trainConfigSchema = z
     testLimit: z.number().int().positive().optional(),
     /** A named preset from src/config/presets.ts; explicit fields override it. */
     preset: z.string().optional(),
+    /**
+     * Numerics version (CHANGELOG.md): 2, the default, bounds selection (clipped fitness, a
+     * bounded step per update, a cap on mass, a floor of living populations) and can steer to a
+     * target sparsity; 1 is the arithmetic of evoprune 0.1.0, kept so published runs reproduce.
+     */
+    numerics: z.union([z.literal(1), z.literal(2)]).default(2),
+    /**
+     * Steer selection to this fraction of extinct populations per hidden layer, reached by 75 % of
+     * the epochs (numerics 2). Alone it picks the registry's recommended dynamic, fitness and ρ.
+     */
+    targetSparsity: z.number().min(0).lt(1).optional(),
     /** Selection dynamics of the masses (`none`: dense baseline). */
     dynamic: z.enum(DYNAMIC_NAMES).default('none'),
     /** How fitness is read from ∂L/∂m. */
@@ -126,19 +137,30 @@ export function describeIssues(error: z.ZodError, input: unknown, schema?: z.Zod
  * applied first and the input's own fields override it.
  */
 export function resolveTrainConfig(input: unknown): TrainConfig {
-  let merged = input ?? {};
-  const presetName = (merged as { preset?: unknown }).preset;
+  let merged = (input ?? {}) as Record<string, unknown>;
+  const presetName = merged.preset;
   if (presetName !== undefined) {
     // Own keys only: `constructor`, `__proto__` or `toString` are not presets.
     const preset = typeof presetName === 'string' && Object.hasOwn(PRESETS, presetName) ? PRESETS[presetName] : undefined;
     if (!preset) {
       throw new ConfigError(`preset: ${JSON.stringify(presetName)} is not one of ${Object.keys(PRESETS).join(', ')}`);
     }
-    merged = { ...preset.config, ...(merged as object) };
+    merged = { ...preset.config, ...merged };
+  }
+  if (merged.targetSparsity !== undefined && merged.targetSparsity !== null) {
+    // Alone, a target sparsity picks the recommended dynamic, fitness and smoothing (registry).
+    const recommended = REGISTRY.stable.targetSparsity;
+    merged = { dynamic: recommended.dynamic, fitness: recommended.fitness, rho: recommended.rho, ...merged };
   }
   const parsed = trainConfigSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, merged, trainConfigSchema));
   const c = parsed.data;
+  if (c.targetSparsity !== undefined && c.numerics === 1) {
+    throw new ConfigError('targetSparsity: a target sparsity needs numerics 2 (numerics 1 is the arithmetic of 0.1.0, which cannot steer)');
+  }
+  if (c.targetSparsity !== undefined && c.dynamic === 'none') {
+    throw new ConfigError('targetSparsity: the dense dynamic none keeps every population; name a dynamic or leave dynamic out to get the recommended one');
+  }
   const dynamic = DYNAMICS[c.dynamic];
   const initialMass = c.initialMass ?? dynamic.initialMass;
   if (dynamic.capacity === 'unit-interval' && initialMass >= 1) {

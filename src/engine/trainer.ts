@@ -24,6 +24,25 @@ export interface WasmTrainerConfig {
     interval: number;
     warmup: number;
     anneal?: boolean;
+    /** Numerics version 2: bounded selection (absent fields: the kernels' defaults) and, with `controller`, a target sparsity. */
+    stable?: {
+      fitnessClip?: number;
+      maxStep?: number;
+      maxMass?: number;
+      minAlive?: number;
+      minAliveFrac?: number;
+      controller?: {
+        target: number;
+        epochs: number;
+        etaMax?: number;
+        start?: number;
+        reach?: number;
+        rate?: number;
+        span?: number;
+        tol?: number;
+        pace?: number;
+      };
+    };
   };
   participation?: { alpha: number; beta: number; gamma: number; lr: number };
 }
@@ -117,6 +136,11 @@ export class WasmTrainer {
 
   alive(): number[] {
     return Array.from(this.handle.alive());
+  }
+
+  /** η of each hidden layer's last mass update under numerics 2 (the controller's, with a target); empty under numerics 1. */
+  eta(): number[] {
+    return Array.from(this.handle.eta());
   }
 
   /** Last standardised fitness F̃ of a hidden layer. */

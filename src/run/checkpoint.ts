@@ -19,7 +19,7 @@ export interface CheckpointProgress {
   epochProgress: EpochProgress;
   /** The epochs finished so far (their metrics), and the telemetry taken so far. */
   history: EpochMetrics[];
-  telemetry: { step: number; epoch: number; alive: number[]; masses: number[][]; fitness: number[][] }[];
+  telemetry: { step: number; epoch: number; alive: number[]; masses: number[][]; fitness: number[][]; eta?: number[] }[];
 }
 
 export interface CheckpointHeader {
@@ -81,5 +81,10 @@ export function plainTelemetry(records: readonly TelemetryRecord[]): CheckpointP
 }
 
 export function typedTelemetry(records: CheckpointProgress['telemetry']): TelemetryRecord[] {
-  return records.map((t) => ({ ...t, masses: t.masses.map((m) => Float32Array.from(m)), fitness: t.fitness.map((f) => Float32Array.from(f)) }));
+  return records.map((t) => ({
+    ...t,
+    eta: t.eta ?? [],
+    masses: t.masses.map((m) => Float32Array.from(m)),
+    fitness: t.fitness.map((f) => Float32Array.from(f)),
+  }));
 }

@@ -59,6 +59,8 @@ export const telemetrySchema = z.array(
     alive: z.array(z.number().int()),
     masses: z.array(z.array(z.number())),
     fitness: z.array(z.array(z.number())),
+    /** η per layer (numerics 2); absent in runs written before it was recorded. */
+    eta: z.array(z.number()).default([]),
   }),
 );
 

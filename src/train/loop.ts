@@ -147,6 +147,11 @@ export function wasmTrainerConfig(config: TrainConfig, dataset: Dataset): WasmTr
       interval: config.interval,
       warmup: config.warmup,
       anneal: config.anneal,
+      // Numerics 2 bounds every dynamic that moves masses; the dense `none` keeps version 1's
+      // bits (its masses never move), so a dense run is the same under either version.
+      ...(config.numerics === 2 && config.dynamic !== 'none'
+        ? { stable: config.targetSparsity !== undefined ? { controller: { target: config.targetSparsity, epochs: config.epochs } } : {} }
+        : {}),
     },
     ...(config.participation ? { participation: PARTICIPATION_DEFAULTS } : {}),
   };
@@ -188,6 +193,8 @@ export interface TelemetryRecord {
   masses: Float32Array[];
   /** The last standardised fitness F̃ (0 for the extinct). */
   fitness: Float32Array[];
+  /** η of each hidden layer's last mass update (numerics 2; empty under numerics 1). */
+  eta: number[];
 }
 
 function record(trainer: WasmTrainer, layers: number): TelemetryRecord {
@@ -198,6 +205,7 @@ function record(trainer: WasmTrainer, layers: number): TelemetryRecord {
     alive: trainer.alive(),
     masses: range.map((l) => trainer.masses(l)),
     fitness: range.map((l) => trainer.fitness(l)),
+    eta: trainer.eta(),
   };
 }
 

@@ -10,6 +10,7 @@ const record = (step: number, masses: number[][]): TelemetryRecord => ({
   alive: masses.map((m) => m.filter((x) => x > 0).length),
   masses: masses.map((m) => Float32Array.from(m)),
   fitness: masses.map((m) => new Float32Array(m.length)),
+  eta: [],
 });
 
 const telemetry = [

@@ -77,10 +77,10 @@ describe('exit codes and messages', () => {
     expect(existsSync(join(dir, 'summary.json'))).toBe(false);
   });
 
-  it('a collapsed run fails (exit 1) with the reason', () => {
+  it('a collapsed run fails (exit 1) with the reason; bounded selection (numerics 2) does not collapse on the same settings', () => {
     const more = tempDir();
     writeIdxDataset(more, 200, 4, 3);
-    const r = cli([
+    const args = (numerics: string) => [
       'train',
       '--dataset',
       `idx:${more}`,
@@ -97,10 +97,15 @@ describe('exit codes and messages', () => {
       '--eta',
       '0.3',
       '--no-anneal',
+      '--numerics',
+      numerics,
       '--quiet',
-    ]);
+    ];
+    const r = cli(args('1'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the run collapsed in epoch \d: hidden layer \d has \d living populations of \d+ \(fewer than 5\)/);
+    const bounded = cli(args('2'));
+    expect(bounded.code, bounded.stderr).toBe(0);
   });
 
   it('Ctrl-C during training exits 130 with its message', async () => {

@@ -13,7 +13,7 @@ const dataset = `idx:${data}`;
 const variants = {
   // Every dense run keeps all populations: its extinction table is empty.
   dense: [] as string[],
-  evolving: ['--dynamic', 'exponential', '--eta', '0.3'],
+  evolving: ['--target-sparsity', '0.5'],
 };
 
 describe.each(Object.entries(variants))('a %s run through the README workflow', (kind, flags) => {

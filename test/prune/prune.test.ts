@@ -21,10 +21,7 @@ const mnist = loadDataset('mnist', { trainLimit: 3000, testLimit: 500 });
 
 /** A short evolving run on an MNIST subset; `inspect` sees the trainer before it is freed. */
 async function evolved(inspect: (trainer: WasmTrainer) => void) {
-  return train(
-    { hidden: [48, 24], epochs: 3, batch: 50, dynamic: 'exponential', eta: 0.15, anneal: false, participation: true },
-    { dataset: mnist, onFinish: inspect },
-  );
+  return train({ hidden: [48, 24], epochs: 3, batch: 50, targetSparsity: 0.5, participation: true }, { dataset: mnist, onFinish: inspect });
 }
 
 describe('hard pruning and compaction', () => {

@@ -14,23 +14,8 @@ import { pathToFileURL } from 'node:url';
 
 const data = tempDir();
 writeIdxDataset(data, 200, 4, 3);
-// 20 steps per epoch, 4 epochs; extinctions happen (exponential dynamic); a checkpoint every 7 steps.
-const settings = [
-  '--dataset',
-  `idx:${data}`,
-  '--hidden',
-  '24,16',
-  '--epochs',
-  '4',
-  '--batch',
-  '10',
-  '--lr',
-  '0.1',
-  '--dynamic',
-  'exponential',
-  '--eta',
-  '0.15',
-];
+// 20 steps per epoch, 4 epochs; extinctions happen (target sparsity 0.5); a checkpoint every 7 steps.
+const settings = ['--dataset', `idx:${data}`, '--hidden', '24,16', '--epochs', '4', '--batch', '10', '--lr', '0.1', '--target-sparsity', '0.5'];
 const train = (dir: string, extra: string[] = []) => ['train', ...settings, '--out', dir, '--checkpoint-every', '7', '--quiet', ...extra];
 
 /** What two runs of one configuration must agree on: everything but timing. */
@@ -120,10 +105,10 @@ describe('crash and resume', () => {
   it('a resume whose flags would change the configuration is refused, naming the fields', () => {
     const dir = join(tempDir(), 'run');
     crash(train(dir), 'step:27');
-    const r = cli(['train', '--resume', dir, '--lr', '0.2', '--eta', '0.1']);
+    const r = cli(['train', '--resume', dir, '--lr', '0.2', '--target-sparsity', '0.3']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('resuming would change');
-    expect(r.stderr).toContain('eta: 0.15 → 0.1');
+    expect(r.stderr).toContain('targetSparsity: 0.5 → 0.3');
     expect(r.stderr).toContain('lr: 0.1 → 0.2');
     // Restating the run's own settings is fine.
     expect(cli(['train', '--resume', dir, '--lr', '0.1', '--quiet']).code).toBe(0);

@@ -144,7 +144,10 @@ describe('a sweep killed mid-run', () => {
     const more = tempDir();
     writeIdxDataset(more, 200, 4, 3);
     const grid = join(tempDir(), 'grid.json');
-    writeFileSync(grid, JSON.stringify({ name: 'killed', base: { dataset: `idx:${more}`, hidden: [8], epochs: 3, batch: 10, lr: 0.1 }, seeds: [0], prune: [0.25] }));
+    writeFileSync(
+      grid,
+      JSON.stringify({ name: 'killed', base: { dataset: `idx:${more}`, hidden: [8], epochs: 3, batch: 10, lr: 0.1 }, seeds: [0], prune: [0.25] }),
+    );
     const tsx = pathToFileURL(`${root}/node_modules/tsx/dist/loader.mjs`).href;
     const out = tempDir();
     const killed = spawnSync(process.execPath, ['--import', tsx, `${root}/src/cli/main.ts`, 'sweep', grid, '--out', out, '--parallel', '1', '--quiet'], {

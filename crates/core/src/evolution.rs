@@ -19,7 +19,7 @@ pub enum Fitness {
 }
 
 impl Fitness {
-    fn raw(self, mass: f32, grad: f32) -> f32 {
+    pub(crate) fn raw(self, mass: f32, grad: f32) -> f32 {
         match self {
             Fitness::Gradient => -grad,
             Fitness::Taylor => -(mass * grad),
@@ -128,6 +128,9 @@ pub struct EvolutionConfig {
     /// Standardised fitness always has unit spread, so at a constant η selection never stops and
     /// extinctions go on until few populations hold all the mass.
     pub anneal: bool,
+    /// Numerics version 2 ([`crate::emergence`]): bounded selection, the target-sparsity
+    /// controller, logistic in log-odds. `None` is numerics version 1, bit for bit.
+    pub stable: Option<crate::emergence::StableConfig>,
 }
 
 impl EvolutionConfig {
@@ -141,6 +144,7 @@ impl EvolutionConfig {
             interval: 1,
             warmup: 0,
             anneal: false,
+            stable: None,
         }
     }
 }

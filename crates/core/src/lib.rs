@@ -17,6 +17,7 @@
 //! with exactly the same sequence of f32 operations, so native `cargo test` and the wasm build
 //! produce identical bits.
 
+pub mod emergence;
 pub mod error;
 pub mod evolution;
 pub mod kernels;

@@ -3,8 +3,11 @@
 //! binding's `registry()`) needs to know about it. Names are parsed here and nowhere else.
 //!
 //! Adding a dynamic is one function in [`crate::evolution`] (`fn(&mut [f32], &Selection,
-//! &DynamicParams)`, touching living populations only) and one entry in [`DYNAMICS`].
+//! &DynamicParams)`, touching living populations only; numerics version 1), its move under
+//! bounded selection in [`crate::emergence`] (`fn(&Move) -> f64`; numerics version 2), and one
+//! entry in [`DYNAMICS`].
 
+use crate::emergence::{self, BoundedFn};
 use crate::error::KernelError;
 use crate::evolution::{self, Capacity, DynamicFn, Fitness};
 use crate::prune::{Scope, Score};
@@ -32,6 +35,8 @@ pub struct Dynamic {
     /// Its update, as a formula.
     pub description: &'static str,
     pub update: DynamicFn,
+    /// Its move under numerics version 2 (bounded selection, [`crate::emergence`]).
+    pub bounded: BoundedFn,
     /// What keeps the total in check after an update.
     pub capacity: Capacity,
     /// The masses a trainer starts from when its configuration names none (`initialMass`).
@@ -47,6 +52,7 @@ pub const DYNAMICS: &[Dynamic] = &[
         name: "none",
         description: "masses fixed at 1: the dense baseline",
         update: evolution::none,
+        bounded: emergence::hold,
         capacity: Capacity::Fixed,
         initial_mass: 1.0,
         params: &[],
@@ -55,6 +61,7 @@ pub const DYNAMICS: &[Dynamic] = &[
         name: "replicator",
         description: "m_i ← max(0, m_i + η m_i (F̃_i − F̄))",
         update: evolution::replicator,
+        bounded: emergence::replicator_move,
         capacity: Capacity::MeanOne,
         initial_mass: 1.0,
         params: &[ETA],
@@ -63,6 +70,7 @@ pub const DYNAMICS: &[Dynamic] = &[
         name: "exponential",
         description: "m_i ← m_i · exp(η F̃_i) (discrete-time replicator, multiplicative weights)",
         update: evolution::exponential,
+        bounded: emergence::exponential_move,
         capacity: Capacity::MeanOne,
         initial_mass: 1.0,
         params: &[ETA],
@@ -71,6 +79,7 @@ pub const DYNAMICS: &[Dynamic] = &[
         name: "mutator",
         description: "m_i ← max(0, m_i + η [m_i (F̃_i − F̄) + μ (m̄ − m_i)]) (replicator–mutator)",
         update: evolution::mutator,
+        bounded: emergence::mutator_move,
         capacity: Capacity::MeanOne,
         initial_mass: 1.0,
         params: &[ETA, MU],
@@ -79,6 +88,7 @@ pub const DYNAMICS: &[Dynamic] = &[
         name: "logistic",
         description: "m_i ← clamp(m_i + η m_i (1 − m_i)(F̃_i − F̄), 0, 1) (capacity-bounded replicator)",
         update: evolution::logistic,
+        bounded: emergence::logistic_move,
         capacity: Capacity::UnitInterval,
         initial_mass: 0.9,
         params: &[ETA],

@@ -98,6 +98,7 @@ fn golden_training_run_hash_is_pinned() {
             interval: 1,
             warmup: 0,
             anneal: true,
+            stable: None,
         },
         participation: Some(ParticipationConfig { alpha: 1.0, beta: 1e-4, gamma: 1e-5, lr: 1.0 }),
     };

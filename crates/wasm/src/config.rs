@@ -2,6 +2,7 @@
 //! in the core's registry; every refusal is a `config` error naming what is wrong.
 
 use evoprune_core as k;
+use k::emergence::{Bounds, Controller, StableConfig};
 use k::evolution::{DynamicParams, EvolutionConfig};
 use k::kernels::gemm::Op;
 use k::model::mlp::Evaluation;
@@ -51,6 +52,67 @@ struct EvolutionJson {
     warmup: u64,
     #[serde(default)]
     anneal: bool,
+    /// Numerics version 2 (bounded selection; with `controller`, a target sparsity).
+    #[serde(default)]
+    stable: Option<StableJson>,
+}
+
+/// `{ fitnessClip?, maxStep?, maxMass?, minAlive?, minAliveFrac?, controller? }`: absent fields
+/// take the core's defaults (`Bounds::default`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StableJson {
+    fitness_clip: Option<f32>,
+    max_step: Option<f32>,
+    max_mass: Option<f32>,
+    min_alive: Option<u32>,
+    min_alive_frac: Option<f32>,
+    controller: Option<ControllerJson>,
+}
+
+/// `{ target, epochs, etaMax?, start?, reach?, rate?, span?, tol?, pace?, brake? }` (defaults:
+/// `Controller::new`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ControllerJson {
+    target: f32,
+    epochs: u32,
+    eta_max: Option<f32>,
+    start: Option<f32>,
+    reach: Option<f32>,
+    rate: Option<f32>,
+    span: Option<f32>,
+    tol: Option<f32>,
+    pace: Option<f32>,
+    brake: Option<f32>,
+}
+
+impl StableJson {
+    fn build(self) -> StableConfig {
+        let d = Bounds::default();
+        let bounds = Bounds {
+            fitness_clip: self.fitness_clip.unwrap_or(d.fitness_clip),
+            max_step: self.max_step.unwrap_or(d.max_step),
+            max_mass: self.max_mass.unwrap_or(d.max_mass),
+            min_alive: self.min_alive.unwrap_or(d.min_alive),
+            min_alive_frac: self.min_alive_frac.unwrap_or(d.min_alive_frac),
+        };
+        let controller = self.controller.map(|c| {
+            let d = Controller::new(c.target, c.epochs);
+            Controller {
+                eta_max: c.eta_max.unwrap_or(d.eta_max),
+                start: c.start.unwrap_or(d.start),
+                reach: c.reach.unwrap_or(d.reach),
+                rate: c.rate.unwrap_or(d.rate),
+                span: c.span.unwrap_or(d.span),
+                tol: c.tol.unwrap_or(d.tol),
+                pace: c.pace.unwrap_or(d.pace),
+                brake: c.brake.unwrap_or(d.brake),
+                ..d
+            }
+        });
+        StableConfig { bounds, controller }
+    }
 }
 
 #[derive(Deserialize)]
@@ -108,6 +170,7 @@ impl EvolutionJson {
             interval: self.interval,
             warmup: self.warmup,
             anneal: self.anneal,
+            stable: self.stable.map(StableJson::build),
         })
     }
 }

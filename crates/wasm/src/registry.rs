@@ -7,6 +7,7 @@
 //! 0.8999999761581421) from the float formatting the kernels link anyway, which keeps a JSON
 //! float printer and a decimal parser (≈ 28 KB) out of the wasm.
 
+use evoprune_core::emergence::{recommended, Bounds};
 use evoprune_core::registry::{Param, DYNAMICS, FITNESS, SCOPES, SCORES};
 
 /// A JSON string literal.
@@ -67,7 +68,31 @@ pub fn registry_json() -> String {
         object(&[("name", string(s.name)), ("description", string(s.description)), ("needsTrainer", s.needs_trainer.to_string())])
     }));
     let scopes = array(SCOPES.iter().map(|s| named(s.name, s.description)));
-    object(&[("dynamics", dynamics), ("fitness", fitness), ("scores", scores), ("scopes", scopes)])
+    // Numerics version 2: its default bounds, and what `--target-sparsity` alone resolves to.
+    let b = Bounds::default();
+    let (recommended, initial_mass) = recommended(0.5, 1);
+    let stable = object(&[
+        (
+            "bounds",
+            object(&[
+                ("fitnessClip", number(b.fitness_clip)),
+                ("maxStep", number(b.max_step)),
+                ("maxMass", number(b.max_mass)),
+                ("minAlive", b.min_alive.to_string()),
+                ("minAliveFrac", number(b.min_alive_frac)),
+            ]),
+        ),
+        (
+            "targetSparsity",
+            object(&[
+                ("dynamic", string(DYNAMICS[recommended.dynamic].name)),
+                ("fitness", string(FITNESS.iter().find(|f| f.fitness == recommended.fitness).map_or("gradient", |f| f.name))),
+                ("rho", number(recommended.rho)),
+                ("initialMass", number(initial_mass)),
+            ]),
+        ),
+    ]);
+    object(&[("dynamics", dynamics), ("fitness", fitness), ("scores", scores), ("scopes", scopes), ("stable", stable)])
 }
 
 #[cfg(test)]

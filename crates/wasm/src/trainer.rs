@@ -115,6 +115,13 @@ impl Trainer {
     }
 
     /// The last standardised fitness F̃ of hidden layer `layer` (0 for extinct populations).
+    /// The selection strength η of each hidden layer's last update under numerics version 2 (the
+    /// controller's, with a target sparsity); empty under version 1.
+    #[wasm_bindgen(js_name = eta)]
+    pub fn eta(&self) -> Vec<f64> {
+        self.inner.eta()
+    }
+
     #[wasm_bindgen(js_name = fitness)]
     pub fn fitness(&self, layer: usize) -> Result<Vec<f32>, JsValue> {
         self.inner.evolution().standardised_of(layer).map(<[f32]>::to_vec).map_err(js_err)

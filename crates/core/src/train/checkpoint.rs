@@ -139,6 +139,10 @@ impl Trainer {
         for v in self.evolution.smoothed.iter().chain(&self.evolution.standardised).chain(&self.participation) {
             w.f32s(v);
         }
+        // Numerics version 2 only: its coordinates and controller (version 1's bytes are unchanged).
+        if let Some(s) = &self.stable {
+            s.write(&mut w);
+        }
         w.bytes
     }
 
@@ -173,6 +177,9 @@ impl Trainer {
         }
         for v in next.evolution.smoothed.iter_mut().chain(next.evolution.standardised.iter_mut()).chain(next.participation.iter_mut()) {
             r.f32s_into(v, "evolution state")?;
+        }
+        if let Some(s) = next.stable.as_mut() {
+            s.read(&mut r)?;
         }
         r.finish()?;
         if !is_permutation(&next.order) {

@@ -83,6 +83,27 @@ impl TrainConfig {
         w.u32(e.interval);
         w.u64(e.warmup);
         w.u32(e.anneal as u32);
+        match &e.stable {
+            None => w.u32(0),
+            Some(s) => {
+                w.u32(2);
+                let b = &s.bounds;
+                for v in [b.fitness_clip, b.max_step, b.max_mass, b.min_alive_frac] {
+                    w.f32(v);
+                }
+                w.u32(b.min_alive);
+                match &s.controller {
+                    None => w.u32(0),
+                    Some(c) => {
+                        w.u32(1);
+                        w.u32(c.epochs);
+                        for v in [c.target, c.eta_max, c.start, c.reach, c.rate, c.span, c.tol, c.pace, c.brake] {
+                            w.f32(v);
+                        }
+                    }
+                }
+            }
+        }
         match self.participation {
             None => w.u32(0),
             Some(p) => {
@@ -149,6 +170,9 @@ impl TrainConfig {
         range("evolution.epsilon", e.epsilon, e.epsilon > 0.0, "must be > 0")?;
         if e.interval == 0 {
             return Err(KernelError::Config("evolution.interval: 0 is out of range (must be ≥ 1)".into()));
+        }
+        if let Some(s) = &e.stable {
+            s.validate()?;
         }
         if let Some(p) = self.participation {
             range("participation.alpha", p.alpha, true, "must be finite")?;

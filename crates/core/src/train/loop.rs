@@ -1,6 +1,7 @@
 //! The training loop inside wasm: batches, shuffling, optimizer, learning-rate schedule,
 //! evolution, evaluation. The state as bytes is in [`super::checkpoint`].
 
+use crate::emergence::{stable_step, StableState};
 use crate::error::KernelError;
 use crate::evolution::EvolutionState;
 use crate::kernels::loss::argmax_rows;
@@ -72,6 +73,8 @@ pub struct Trainer {
     /// reports the same bits). Not part of the hashed state; checkpoints carry it in their header.
     epoch_progress: EpochProgress,
     pub(super) evolution: EvolutionState,
+    /// Numerics version 2's state (f64 coordinates, the controller), when `evolution.stable` is set.
+    pub(super) stable: Option<StableState>,
     /// Participation variables per hidden layer (empty unless configured).
     pub(super) participation: Vec<Vec<f32>>,
 }
@@ -95,6 +98,7 @@ impl Trainer {
         let widths: Vec<usize> = model.masses.iter().map(|m| m.len()).collect();
         Ok(Trainer {
             evolution: EvolutionState::new(&widths),
+            stable: config.evolution.stable.map(|_| StableState::new(&widths)),
             participation: if config.participation.is_some() { widths.iter().map(|&n| vec![1.0; n]).collect() } else { Vec::new() },
             shuffle: Xoshiro128::new(config.seed, STREAM_SHUFFLE),
             layout: model.layout(),
@@ -265,7 +269,24 @@ impl Trainer {
             self.step += 1;
             let alive_before = self.model.alive_counts();
             let lr_factor = self.learning_rate() / self.config.optimizer.lr();
-            self.evolution.step(&self.config.evolution, self.step, lr_factor, &mut self.model.masses, &self.grads.masses);
+            match (&self.config.evolution.stable, &mut self.stable) {
+                (Some(stable), Some(state)) => {
+                    // The controller's budget: its epochs × this training set's batches per epoch.
+                    let total = stable.controller.map_or(0, |c| c.epochs as u64 * self.train_rows.div_ceil(self.config.batch) as u64);
+                    stable_step(
+                        state,
+                        &mut self.evolution,
+                        &self.config.evolution,
+                        stable,
+                        self.step,
+                        total,
+                        lr_factor,
+                        &mut self.model.masses,
+                        &self.grads.masses,
+                    );
+                }
+                _ => self.evolution.step(&self.config.evolution, self.step, lr_factor, &mut self.model.masses, &self.grads.masses),
+            }
             if self.model.alive_counts() != alive_before {
                 self.clear_extinct();
             }
@@ -301,6 +322,11 @@ impl Trainer {
             }
         }
         self.model.masses.iter().position(|m| !m.iter().all(|x| x.is_finite())).map(|l| format!("a mass of hidden layer {}", l + 1))
+    }
+
+    /// η of each hidden layer's last update under numerics version 2 (empty under version 1).
+    pub fn eta(&self) -> Vec<f64> {
+        self.stable.as_ref().map_or_else(Vec::new, |s| s.eta.clone())
     }
 
     /// This epoch's training figures so far (reset when an epoch starts).
@@ -570,6 +596,7 @@ mod tests {
                 interval: 1,
                 warmup: 5,
                 anneal: false,
+                stable: None,
             },
             participation: Some(ParticipationConfig { alpha: 1.0, beta: 1e-4, gamma: 1e-4, lr: 0.5 }),
             ..config(seed)
