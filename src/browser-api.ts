@@ -6,7 +6,7 @@ import { runTraining, type TrainOptions, type TrainSummary } from './train/loop.
 import { trainInWorkerWith, type WorkerTrainOptions } from './worker/client.js';
 
 export { Engine, WasmArray, type GemmOp } from './engine/engine.js';
-export { WasmTrainer, type Evaluation, type WasmTrainerConfig } from './engine/trainer.js';
+export { WasmTrainer, type Evaluation, type SplitName, type WasmTrainerConfig } from './engine/trainer.js';
 export { isKernelUsageError, kernelErrorKind, type KernelErrorKind } from './engine/errors.js';
 export { EngineTrapError } from './engine/trap.js';
 export { WasmModel } from './engine/model.js';
@@ -25,10 +25,15 @@ export {
 } from './config/dynamics.js';
 export { PRESETS, type Preset } from './config/presets.js';
 export { DataError, parseIdx, type IdxArray } from './data/idx-parse.js';
-export type { Dataset, ImageSet } from './data/types.js';
+export { isFeatureSet, splitInputs, type Dataset, type DataSplit, type FeatureSet, type ImageSet } from './data/types.js';
+export { datasetFromArrays, type ArraySplit, type ArraysDatasetInput } from './data/memory.js';
+export { labelClasses, MAX_CLASSES } from './data/labels.js';
+export { evenlySpreadRows, holdOut, takeRows } from './data/split.js';
 export {
   modelBytes,
+  runSplits,
   runTraining,
+  standardizes,
   wasmTrainerConfig,
   type EpochMetrics,
   type TelemetryRecord,

@@ -6,7 +6,7 @@
 // Kernels and the wasm handles.
 export { Engine, WasmArray, type GemmOp } from './engine/engine.js';
 export { nodeEngine } from './engine/node.js';
-export { WasmTrainer, type Evaluation, type WasmTrainerConfig } from './engine/trainer.js';
+export { WasmTrainer, type Evaluation, type SplitName, type WasmTrainerConfig } from './engine/trainer.js';
 export { WasmModel } from './engine/model.js';
 export { isKernelUsageError, kernelErrorKind, type KernelErrorKind } from './engine/errors.js';
 export { EngineTrapError } from './engine/trap.js';
@@ -30,14 +30,31 @@ export { PRESETS, type Preset } from './config/presets.js';
 
 // Data.
 export { DataError, encodeIdx, parseIdx, readIdxFile, type IdxArray } from './data/idx.js';
-export { loadDataset, loadRunDataset, mnistFolder, DATASET_NAMES, type Dataset, type ImageSet, type LoadOptions } from './data/registry.js';
-export type { DatasetSource } from './data/types.js';
+export {
+  loadDataset,
+  loadRunDataset,
+  mnistFolder,
+  DATASET_NAMES,
+  type Dataset,
+  type DataSplit,
+  type FeatureSet,
+  type ImageDatasetSpec,
+  type ImageSet,
+  type LoadOptions,
+} from './data/registry.js';
+export { isFeatureSet, splitInputs, type DatasetSource } from './data/types.js';
+export { datasetFromArrays, type ArraySplit, type ArraysDatasetInput } from './data/memory.js';
+export { csvFiles, DEFAULT_LABEL_COLUMN, loadCsvDataset, type CsvOptions } from './data/csv.js';
+export { labelClasses, MAX_CLASSES } from './data/labels.js';
+export { evenlySpreadRows, holdOut, takeRows } from './data/split.js';
 
 // Training, the after-training step, and runs kept in folders.
 export {
   collapse,
   modelBytes,
   RunFailedError,
+  runSplits,
+  standardizes,
   train,
   wasmTrainerConfig,
   PARTICIPATION_DEFAULTS,

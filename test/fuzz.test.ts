@@ -36,7 +36,7 @@ const hostile = (prefix: Uint8Array) =>
     fc.tuple(fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 12 }), fc.uint8Array({ maxLength: 512 })).map(([words, tail]) => {
       const body = new Uint8Array(words.length * 4);
       const view = new DataView(body.buffer);
-      words.forEach((w, i) => view.setUint32(i * 4, w, true));
+      for (const [i, w] of words.entries()) view.setUint32(i * 4, w, true);
       return Uint8Array.from([...prefix, ...body, ...tail]);
     }),
   );
@@ -76,6 +76,53 @@ describe('hostile inputs', () => {
           }
         });
       }),
+      runs,
+    );
+  });
+
+  it('the model loader reads a damaged format-2 file (standardization block) or refuses it with a data error', () => {
+    const trainer = new WasmTrainer(engine.wasm, {
+      sizes: [6, 5, 3],
+      seed: 2,
+      batch: 4,
+      optimizer: { kind: 'sgd', lr: 0.1, momentum: 0.9 },
+      standardize: true,
+    });
+    trainer.setData(
+      'train',
+      Float32Array.from({ length: 24 }, (_, i) => 100 + ((i * 7) % 13)),
+      Uint8Array.of(0, 1, 2, 0),
+      4,
+      6,
+    );
+    const model = trainer.model();
+    const good = model.toBytes();
+    model.free();
+    trainer.free();
+    expect(good[15]).toBe(2);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: 0, max: good.length - 1 }).map((n) => good.slice(0, n)),
+          fc.tuple(fc.integer({ min: 0, max: good.length - 1 }), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => {
+            const bytes = good.slice();
+            bytes[at] = byte;
+            return bytes;
+          }),
+        ),
+        (bytes) => {
+          boundedMemory(bytes, () => {
+            try {
+              const loaded = WasmModel.fromBytes(engine.wasm, bytes);
+              const s = loaded.standardization;
+              if (s) expect(Array.from(s.scale).every((x) => Number.isFinite(x) && x > 0) && Array.from(s.shift).every(Number.isFinite)).toBe(true);
+              loaded.free();
+            } catch (error) {
+              expect(['data', 'limit']).toContain(kernelErrorKind(error));
+            }
+          });
+        },
+      ),
       runs,
     );
   });

@@ -124,6 +124,33 @@ class Model {
         return v3;
     }
     /**
+     * `[loss, correct, rows, …confusion]` on f32 feature rows (raw: the model applies its
+     * standardization).
+     * @param {Float32Array | number[]} features
+     * @param {Uint8Array | number[]} labels
+     * @returns {Float64Array}
+     */
+    evaluate_features(features, labels) {
+        let ptr0, len0, ptr1, len1;
+        try {
+            ptr0 = passArrayF32ToWasm0(features, wasm.__wbindgen_malloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passArray8ToWasm0(labels, wasm.__wbindgen_malloc);
+            len1 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 4, 4); }
+            throw e;
+        }
+        const ret = wasm.model_evaluate_features(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+        if (ret[3]) {
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        var v3 = getArrayF64FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 8, 8);
+        return v3;
+    }
+    /**
      * Reads bytes written by `to_bytes`.
      * @param {Uint8Array | number[]} bytes
      * @returns {Model}
@@ -157,6 +184,24 @@ class Model {
         return ret[0];
     }
     /**
+     * `infer` on f32 feature rows.
+     * @param {Float32Array | number[]} features
+     * @param {number} rows
+     * @param {number} batch
+     * @returns {number}
+     */
+    infer_features(features, rows, batch) {
+        const val2 = +rows;
+        const val3 = +batch;
+        const ptr0 = passArrayF32ToWasm0(features, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.model_infer_features(this.__wbg_ptr, ptr0, len0, val2, val3);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0];
+    }
+    /**
      * Logits of `rows` byte images (`rows × classes`).
      * @param {Uint8Array | number[]} images
      * @param {number} rows
@@ -167,6 +212,24 @@ class Model {
         const ptr0 = passArray8ToWasm0(images, wasm.__wbindgen_malloc);
         const len0 = WASM_VECTOR_LEN;
         const ret = wasm.model_logits(this.__wbg_ptr, ptr0, len0, val2);
+        if (ret[3]) {
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        var v3 = getArrayF32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v3;
+    }
+    /**
+     * Logits of `rows` f32 feature rows (`rows × classes`).
+     * @param {Float32Array | number[]} features
+     * @param {number} rows
+     * @returns {Float32Array}
+     */
+    logits_features(features, rows) {
+        const val2 = +rows;
+        const ptr0 = passArrayF32ToWasm0(features, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.model_logits_features(this.__wbg_ptr, ptr0, len0, val2);
         if (ret[3]) {
             throw takeFromExternrefTable0(ret[2]);
         }
@@ -193,6 +256,42 @@ class Model {
     parameter_count() {
         const ret = wasm.model_parameter_count(this.__wbg_ptr);
         return ret >>> 0;
+    }
+    /**
+     * The predicted class (argmax of the logits, the first on ties) of `rows` byte images.
+     * @param {Uint8Array | number[]} images
+     * @param {number} rows
+     * @returns {Uint32Array}
+     */
+    predict(images, rows) {
+        const val2 = +rows;
+        const ptr0 = passArray8ToWasm0(images, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.model_predict(this.__wbg_ptr, ptr0, len0, val2);
+        if (ret[3]) {
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        var v3 = getArrayU32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v3;
+    }
+    /**
+     * The predicted class of `rows` f32 feature rows.
+     * @param {Float32Array | number[]} features
+     * @param {number} rows
+     * @returns {Uint32Array}
+     */
+    predict_features(features, rows) {
+        const val2 = +rows;
+        const ptr0 = passArrayF32ToWasm0(features, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.model_predict_features(this.__wbg_ptr, ptr0, len0, val2);
+        if (ret[3]) {
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        var v3 = getArrayU32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v3;
     }
     /**
      * This model with `fraction` of its hidden populations removed (mass 0), ranked by `score`
@@ -231,6 +330,17 @@ class Model {
     sizes() {
         const ret = wasm.model_sizes(this.__wbg_ptr);
         var v1 = getArrayU32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v1;
+    }
+    /**
+     * The input standardization the model carries: `[…shift, …scale]` (one of each per input),
+     * or empty when it has none.
+     * @returns {Float32Array}
+     */
+    standardization() {
+        const ret = wasm.model_standardization(this.__wbg_ptr);
+        var v1 = getArrayF32FromWasm0(ret[0], ret[1]).slice();
         wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
         return v1;
     }
@@ -436,7 +546,8 @@ class Trainer {
      * { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?: { fitness,
      * dynamic, eta, mu?, rho, epsilon, interval, warmup?, anneal? }, participation?: { alpha,
      * beta, gamma, lr } }`. Without `initialMass` the masses start at the dynamic's default
-     * (`registry()`: 1, or 0.9 for `logistic`).
+     * (`registry()`: 1, or 0.9 for `logistic`); `standardize?` (default false) fits a per-feature
+     * standardization on the training rows when they are set.
      * @param {string} config
      */
     constructor(config) {
@@ -511,7 +622,8 @@ class Trainer {
         return ret[0] >>> 0;
     }
     /**
-     * Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.
+     * Copies a byte image set into wasm memory (once) as `split` (`train`, `validation` or
+     * `test`): `rows` images of `cols` bytes each.
      * @param {string} split
      * @param {Uint8Array | number[]} images
      * @param {Uint8Array | number[]} labels
@@ -549,6 +661,37 @@ class Trainer {
      */
     set_epoch_progress(loss_sum, batches, correct, rows) {
         wasm.trainer_set_epoch_progress(this.__wbg_ptr, loss_sum, batches, correct, rows);
+    }
+    /**
+     * Copies an f32 feature set into wasm memory (once) as `split`: `rows` rows of `cols`
+     * features each, every one finite.
+     * @param {string} split
+     * @param {Float32Array | number[]} features
+     * @param {Uint8Array | number[]} labels
+     * @param {number} rows
+     * @param {number} cols
+     */
+    set_features(split, features, labels, rows, cols) {
+        const val4 = +rows;
+        const val5 = +cols;
+        let ptr0, len0, ptr1, len1, ptr2, len2;
+        try {
+            ptr0 = passStringToWasm0(split, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passArrayF32ToWasm0(features, wasm.__wbindgen_malloc);
+            len1 = WASM_VECTOR_LEN;
+            ptr2 = passArray8ToWasm0(labels, wasm.__wbindgen_malloc);
+            len2 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 4, 4); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.trainer_set_features(this.__wbg_ptr, ptr0, len0, ptr1, len1, ptr2, len2, val4, val5);
+        if (ret[1]) {
+            throw takeFromExternrefTable0(ret[0]);
+        }
     }
     /**
      * @param {Float32Array | number[]} values
@@ -772,19 +915,23 @@ function softmax_cross_entropy(rows, classes, logits, labels, grad) {
 exports.softmax_cross_entropy = softmax_cross_entropy;
 
 /**
- * Checks a trainer configuration (every range, and the memory it needs with `train_rows` and
- * `test_rows` images) before any data is copied in; returns the bytes it needs.
+ * Checks a trainer configuration (every range, and the memory it needs with `train_rows`
+ * training rows and `eval_rows` validation and test rows of `value_bytes`-byte values: 1 for
+ * byte images, the default, or 4 for f32 features) before any data is copied in; returns the
+ * bytes it needs.
  * @param {string} config
  * @param {number} train_rows
- * @param {number} test_rows
+ * @param {number} eval_rows
+ * @param {number | null} [value_bytes]
  * @returns {number}
  */
-function trainer_memory_check(config, train_rows, test_rows) {
+function trainer_memory_check(config, train_rows, eval_rows, value_bytes) {
     const val2 = +train_rows;
-    const val3 = +test_rows;
+    const val3 = +eval_rows;
+    const val4 = +(isLikeNone(value_bytes) ? Number.MAX_SAFE_INTEGER : (value_bytes) >>> 0);
     const ptr0 = passStringToWasm0(config, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
-    const ret = wasm.trainer_memory_check(ptr0, len0, val2, val3);
+    const ret = wasm.trainer_memory_check(ptr0, len0, val2, val3, val4);
     if (ret[2]) {
         throw takeFromExternrefTable0(ret[1]);
     }

@@ -37,6 +37,11 @@ export class Model {
      */
     evaluate(images: Uint8Array | number[], labels: Uint8Array | number[]): Float64Array;
     /**
+     * `[loss, correct, rows, …confusion]` on f32 feature rows (raw: the model applies its
+     * standardization).
+     */
+    evaluate_features(features: Float32Array | number[], labels: Uint8Array | number[]): Float64Array;
+    /**
      * Reads bytes written by `to_bytes`.
      */
     static from_bytes(bytes: Uint8Array | number[]): Model;
@@ -46,11 +51,27 @@ export class Model {
      */
     infer(images: Uint8Array | number[], rows: number, batch: number): number;
     /**
+     * `infer` on f32 feature rows.
+     */
+    infer_features(features: Float32Array | number[], rows: number, batch: number): number;
+    /**
      * Logits of `rows` byte images (`rows × classes`).
      */
     logits(images: Uint8Array | number[], rows: number): Float32Array;
+    /**
+     * Logits of `rows` f32 feature rows (`rows × classes`).
+     */
+    logits_features(features: Float32Array | number[], rows: number): Float32Array;
     masses(layer: number): Float32Array;
     parameter_count(): number;
+    /**
+     * The predicted class (argmax of the logits, the first on ties) of `rows` byte images.
+     */
+    predict(images: Uint8Array | number[], rows: number): Uint32Array;
+    /**
+     * The predicted class of `rows` f32 feature rows.
+     */
+    predict_features(features: Float32Array | number[], rows: number): Uint32Array;
     /**
      * This model with `fraction` of its hidden populations removed (mass 0), ranked by `score`
      * (`mass`, `magnitude` or `random` with `seed`; participation needs the trainer), globally
@@ -61,6 +82,11 @@ export class Model {
      * `[inputs, hidden…, classes]`.
      */
     sizes(): Uint32Array;
+    /**
+     * The input standardization the model carries: `[…shift, …scale]` (one of each per input),
+     * or empty when it has none.
+     */
+    standardization(): Float32Array;
     to_bytes(): Uint8Array;
 }
 
@@ -116,7 +142,8 @@ export class Trainer {
      * { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?: { fitness,
      * dynamic, eta, mu?, rho, epsilon, interval, warmup?, anneal? }, participation?: { alpha,
      * beta, gamma, lr } }`. Without `initialMass` the masses start at the dynamic's default
-     * (`registry()`: 1, or 0.9 for `logistic`).
+     * (`registry()`: 1, or 0.9 for `logistic`); `standardize?` (default false) fits a per-feature
+     * standardization on the training rows when they are set.
      */
     constructor(config: string);
     /**
@@ -137,13 +164,19 @@ export class Trainer {
      */
     run(max_batches: number): number;
     /**
-     * Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.
+     * Copies a byte image set into wasm memory (once) as `split` (`train`, `validation` or
+     * `test`): `rows` images of `cols` bytes each.
      */
     set_data(split: string, images: Uint8Array | number[], labels: Uint8Array | number[], rows: number, cols: number): void;
     /**
      * Restores an epoch's figures when resuming mid-epoch (from a checkpoint's header).
      */
     set_epoch_progress(loss_sum: number, batches: number, correct: number, rows: number): void;
+    /**
+     * Copies an f32 feature set into wasm memory (once) as `split`: `rows` rows of `cols`
+     * features each, every one finite.
+     */
+    set_features(split: string, features: Float32Array | number[], labels: Uint8Array | number[], rows: number, cols: number): void;
     set_parameters(values: Float32Array | number[]): void;
     state(): Uint8Array;
     state_hash(): string;
@@ -186,10 +219,12 @@ export function relu_backward(activation: F32Buffer, grad: F32Buffer): void;
 export function softmax_cross_entropy(rows: number, classes: number, logits: F32Buffer, labels: Uint8Array | number[], grad: F32Buffer): number;
 
 /**
- * Checks a trainer configuration (every range, and the memory it needs with `train_rows` and
- * `test_rows` images) before any data is copied in; returns the bytes it needs.
+ * Checks a trainer configuration (every range, and the memory it needs with `train_rows`
+ * training rows and `eval_rows` validation and test rows of `value_bytes`-byte values: 1 for
+ * byte images, the default, or 4 for f32 features) before any data is copied in; returns the
+ * bytes it needs.
  */
-export function trainer_memory_check(config: string, train_rows: number, test_rows: number): number;
+export function trainer_memory_check(config: string, train_rows: number, eval_rows: number, value_bytes?: number | null): number;
 
 /**
  * The module's linear memory, for typed-array views over buffers (rebuild them after growth).
@@ -215,13 +250,19 @@ export interface InitOutput {
     readonly model_alive: (a: number) => [number, number];
     readonly model_compact: (a: number) => [number, number, number];
     readonly model_evaluate: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
+    readonly model_evaluate_features: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
     readonly model_from_bytes: (a: number, b: number) => [number, number, number];
     readonly model_infer: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
+    readonly model_infer_features: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly model_logits: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly model_logits_features: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly model_masses: (a: number, b: number) => [number, number, number, number];
     readonly model_parameter_count: (a: number) => number;
+    readonly model_predict: (a: number, b: number, c: number, d: number) => [number, number, number, number];
+    readonly model_predict_features: (a: number, b: number, c: number, d: number) => [number, number, number, number];
     readonly model_pruned: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number];
     readonly model_sizes: (a: number) => [number, number];
+    readonly model_standardization: (a: number) => [number, number];
     readonly model_to_bytes: (a: number) => [number, number];
     readonly registry: () => [number, number];
     readonly relu: (a: number) => void;
@@ -239,7 +280,7 @@ export interface InitOutput {
     readonly trainer_gradients: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
     readonly trainer_load_state: (a: number, b: number, c: number, d: number, e: number) => [number, number];
     readonly trainer_masses: (a: number, b: number) => [number, number, number, number];
-    readonly trainer_memory_check: (a: number, b: number, c: number, d: number) => [number, number, number];
+    readonly trainer_memory_check: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly trainer_model: (a: number) => [number, number, number];
     readonly trainer_new: (a: number, b: number) => [number, number, number];
     readonly trainer_parameters: (a: number) => [number, number];
@@ -248,6 +289,7 @@ export interface InitOutput {
     readonly trainer_run: (a: number, b: number) => [number, number, number];
     readonly trainer_set_data: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
     readonly trainer_set_epoch_progress: (a: number, b: number, c: number, d: number, e: number) => void;
+    readonly trainer_set_features: (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => [number, number];
     readonly trainer_set_parameters: (a: number, b: number, c: number) => [number, number];
     readonly trainer_state: (a: number) => [number, number];
     readonly trainer_state_hash: (a: number) => [number, number];

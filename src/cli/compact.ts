@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { compactChecked, inferenceSpeed, saveModel } from '../index.js';
-import { positiveInteger } from './options.js';
-import { openModel, percent, testSet } from './model-io.js';
+import { compactChecked, inferenceSpeed, saveModel, splitInputs } from '../index.js';
+import { number, positiveInteger } from './options.js';
+import { openModel, percent, type TestDataFlags, testSet } from './model-io.js';
 
 export function registerCompact(program: Command): void {
   program
@@ -9,12 +9,17 @@ export function registerCompact(program: Command): void {
     .description('build the physically smaller plain MLP (dead populations removed, masses folded in), check it and time it')
     .argument('<model>', 'a model file or a run directory with model.bin')
     .requiredOption('--out <file>', 'where to save the compact model')
-    .option('--dataset <name>', "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> (default: the run's own dataset, else mnist)")
+    .option(
+      '--dataset <name>',
+      "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> | csv:<train.csv>[,<test.csv>] (default: the run's own dataset, else mnist)",
+    )
+    .option('--label <column>', "a csv: dataset's label column (default: the run's own, else label)")
+    .option('--test-fraction <f>', "a single-file csv: dataset's held-out test fraction (default: the run's own)", number('--test-fraction'))
     .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'))
     .option('--batch <n>', 'inference batch for the timing', positiveInteger('--batch'), 128)
     .option('--json', 'print the result as one JSON object')
     .addHelpText('after', '\nExamples:\n  $ evoprune compact runs/emergent --out emergent-compact.bin')
-    .action((path: string, flags: { out: string; dataset?: string; testLimit?: number; batch: number; json?: boolean }) => {
+    .action((path: string, flags: TestDataFlags & { out: string; batch: number; json?: boolean }) => {
       const opened = openModel(path);
       const { model } = opened;
       try {
@@ -22,7 +27,7 @@ export function registerCompact(program: Command): void {
         const { compact, maxLogitDifference } = compactChecked(model, data.test);
         try {
           const speedup = inferenceSpeed(compact, data.test, flags.batch) / inferenceSpeed(model, data.test, flags.batch);
-          const accuracy = compact.evaluate(data.test.images, data.test.labels).accuracy;
+          const accuracy = compact.evaluate(splitInputs(data.test), data.test.labels).accuracy;
           saveModel(compact, flags.out);
           const result = {
             sizes: compact.sizes,

@@ -1,22 +1,28 @@
 import type { Command } from 'commander';
-import { positiveInteger } from './options.js';
-import { openModel, percent, testSet } from './model-io.js';
+import { number, positiveInteger } from './options.js';
+import { splitInputs } from '../index.js';
+import { openModel, percent, type TestDataFlags, testSet } from './model-io.js';
 
 export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a saved model (or a run directory) on a test set')
     .argument('<model>', 'a model file or a run directory with model.bin')
-    .option('--dataset <name>', "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> (default: the run's own dataset, else mnist)")
+    .option(
+      '--dataset <name>',
+      "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> | csv:<train.csv>[,<test.csv>] (default: the run's own dataset, else mnist)",
+    )
+    .option('--label <column>', "a csv: dataset's label column (default: the run's own, else label)")
+    .option('--test-fraction <f>', "a single-file csv: dataset's held-out test fraction (default: the run's own)", number('--test-fraction'))
     .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'))
     .option('--json', 'print the result as one JSON object')
     .addHelpText('after', '\nExamples:\n  $ evoprune eval runs/emergent/model.bin\n  $ evoprune eval runs/emergent --json')
-    .action((path: string, flags: { dataset?: string; testLimit?: number; json?: boolean }) => {
+    .action((path: string, flags: TestDataFlags & { json?: boolean }) => {
       const opened = openModel(path);
       const { model } = opened;
       try {
         const data = testSet(opened, flags);
-        const e = model.evaluate(data.test.images, data.test.labels);
+        const e = model.evaluate(splitInputs(data.test), data.test.labels);
         const result = {
           model: path,
           sizes: model.sizes,
@@ -26,11 +32,12 @@ export function registerEval(program: Command): void {
           loss: e.loss,
           rows: e.rows,
           confusion: e.confusion,
+          ...(data.classNames ? { classNames: data.classNames } : {}),
         };
         process.stdout.write(
           flags.json
             ? JSON.stringify(result) + '\n'
-            : `accuracy ${percent(e.accuracy)} · loss ${e.loss.toFixed(4)} on ${e.rows} images · ${model.sizes.join('-')} · alive ${result.alive.join('+')}\n`,
+            : `accuracy ${percent(e.accuracy)} · loss ${e.loss.toFixed(4)} on ${e.rows} rows · ${model.sizes.join('-')} · alive ${result.alive.join('+')}\n`,
         );
       } finally {
         model.free();

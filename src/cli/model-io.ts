@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dataset, loadDataset, loadModel, type WasmModel } from '../index.js';
+import { type Dataset, isFeatureSet, loadDataset, loadModel, type WasmModel } from '../index.js';
 
 /** A saved model, and the dataset and test limit of the run that trained it (when known). */
 export interface OpenedModel {
@@ -8,41 +8,76 @@ export interface OpenedModel {
   /** From the run's config.json when `path` is a run folder. */
   dataset?: string;
   testLimit?: number;
+  /** A CSV run's label column and single-file test fraction (config.json). */
+  label?: string;
+  testFraction?: number;
+  /** A CSV run's class names (summary.json): the test labels must map to the same classes. */
+  classNames?: string[];
+}
+
+function readJson(file: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+  }
 }
 
 /** A model file, or a run directory holding model.bin (and config.json, which names its data). */
 export function openModel(path: string): OpenedModel {
   if (!(existsSync(path) && statSync(path).isDirectory())) return { model: loadModel(path) };
-  let run: { dataset?: unknown; testLimit?: unknown } = {};
-  const configFile = join(path, 'config.json');
-  if (existsSync(configFile)) {
-    try {
-      run = JSON.parse(readFileSync(configFile, 'utf8')) as typeof run;
-    } catch (error) {
-      throw new Error(`${configFile}: not valid JSON (${(error as Error).message})`);
-    }
-  }
+  const run = readJson(join(path, 'config.json'));
+  const summary = readJson(join(path, 'summary.json'));
+  const classNames = summary.classNames;
   return {
     model: loadModel(join(path, 'model.bin')),
     dataset: typeof run.dataset === 'string' ? run.dataset : undefined,
     testLimit: typeof run.testLimit === 'number' ? run.testLimit : undefined,
+    label: typeof run.label === 'string' ? run.label : undefined,
+    testFraction: typeof run.testFraction === 'number' ? run.testFraction : undefined,
+    classNames: Array.isArray(classNames) && classNames.every((c) => typeof c === 'string') ? (classNames as string[]) : undefined,
   };
 }
 
+/** Flags that choose the test data of `eval`, `prune` and `compact`. */
+export interface TestDataFlags {
+  dataset?: string;
+  testLimit?: number;
+  label?: string;
+  testFraction?: number;
+}
+
 /**
- * The test split a model is evaluated on: `--dataset`/`--test-limit` when given, else the run's
- * own, else all of MNIST; checked against the model's input size and classes.
+ * The test split a model is evaluated on: `--dataset`/`--test-limit` (and for CSV `--label`,
+ * `--test-fraction`) when given, else the run's own, else all of MNIST; checked against the
+ * model's input size and classes (and a CSV run's class names).
  */
-export function testSet(opened: OpenedModel, flags: { dataset?: string; testLimit?: number }, model: WasmModel = opened.model): Dataset {
+export function testSet(opened: OpenedModel, flags: TestDataFlags, model: WasmModel = opened.model): Dataset {
+  const own = flags.dataset === undefined;
   const name = flags.dataset ?? opened.dataset ?? 'mnist';
-  const testLimit = flags.testLimit ?? (flags.dataset === undefined ? opened.testLimit : undefined);
+  const testLimit = flags.testLimit ?? (own ? opened.testLimit : undefined);
+  const label = flags.label ?? (own ? opened.label : undefined);
+  const testFraction = flags.testFraction ?? (own ? opened.testFraction : undefined);
   // Only the test split matters here; an idx: folder's classes are the model's.
-  const data = loadDataset(name, { trainLimit: 1, testLimit, classes: name.startsWith('idx:') ? model.classes : undefined });
+  const data = loadDataset(name, {
+    trainLimit: 1,
+    testLimit,
+    classes: name.startsWith('idx:') ? model.classes : undefined,
+    ...(name.startsWith('csv:') ? { label, testFraction } : {}),
+  });
   if (data.test.cols !== model.sizes[0]) {
-    throw new Error(`dataset ${name} has ${data.test.cols} values per image but the model expects ${model.sizes[0]}`);
+    throw new Error(
+      `dataset ${name} has ${data.test.cols} ${isFeatureSet(data.test) ? 'features per row' : 'values per image'} but the model expects ${model.sizes[0]}`,
+    );
   }
   if (data.classes !== model.classes) {
     throw new Error(`dataset ${name} has ${data.classes} classes but the model has ${model.classes} outputs`);
+  }
+  if (opened.classNames && data.classNames && opened.classNames.join('\n') !== data.classNames.join('\n')) {
+    throw new Error(
+      `dataset ${name} has the classes ${data.classNames.join(', ')} but the run was trained on ${opened.classNames.join(', ')} (summary.json): the labels would not map to the same outputs`,
+    );
   }
   return data;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { REGISTRY, saveModel, SCOPE_NAMES, type ScoreName } from '../index.js';
-import { nonNegativeInteger, positiveInteger } from './options.js';
+import { REGISTRY, saveModel, SCOPE_NAMES, type ScoreName, splitInputs } from '../index.js';
+import { nonNegativeInteger, number, positiveInteger } from './options.js';
 import { openModel, percent, testSet } from './model-io.js';
 
 function fraction(value: string): number {
@@ -23,7 +23,12 @@ export function registerPrune(program: Command): void {
     )
     .addOption(new Option('--scope <scope>', REGISTRY.scopes.map((s) => `${s.name}: ${s.description}`).join('; ')).choices(SCOPE_NAMES).default('global'))
     .option('--seed <n>', 'seed of the random score', nonNegativeInteger('--seed'), 0)
-    .option('--dataset <name>', "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> (default: the run's own dataset, else mnist)")
+    .option(
+      '--dataset <name>',
+      "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> | csv:<train.csv>[,<test.csv>] (default: the run's own dataset, else mnist)",
+    )
+    .option('--label <column>', "a csv: dataset's label column (default: the run's own, else label)")
+    .option('--test-fraction <f>', "a single-file csv: dataset's held-out test fraction (default: the run's own)", number('--test-fraction'))
     .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'))
     .option('--out <file>', 'save the pruned (masked) model')
     .option('--json', 'print the result as one JSON object')
@@ -41,6 +46,8 @@ export function registerPrune(program: Command): void {
           seed: number;
           dataset?: string;
           testLimit?: number;
+          label?: string;
+          testFraction?: number;
           out?: string;
           json?: boolean;
         },
@@ -51,7 +58,7 @@ export function registerPrune(program: Command): void {
         try {
           pruned = model.pruned(flags.score, flags.fraction, flags.scope, flags.seed);
           const data = testSet(opened, flags, pruned);
-          const e = pruned.evaluate(data.test.images, data.test.labels);
+          const e = pruned.evaluate(splitInputs(data.test), data.test.labels);
           if (flags.out) saveModel(pruned, flags.out);
           const result = { fraction: flags.fraction, score: flags.score, scope: flags.scope, alive: pruned.alive(), accuracy: e.accuracy, loss: e.loss };
           process.stdout.write(

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { DYNAMIC_NAMES, FITNESS_NAMES, readConfigFile, resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../index.js';
-import { defined, integer, integerList, number } from './options.js';
+import { defined, integer, integerList, nonNegativeInteger, number } from './options.js';
 
 /** The flags every command that builds a run configuration accepts (train, config). */
 export interface RunFlags {
@@ -16,6 +16,10 @@ export interface RunFlags {
   seed?: number;
   hidden?: number[];
   classes?: number;
+  label?: string;
+  testFraction?: number;
+  validation?: number;
+  standardize?: boolean;
   trainLimit?: number;
   testLimit?: number;
   preset?: string;
@@ -35,7 +39,7 @@ export function addRunOptions(command: Command): Command {
   return command
     .option('--config <file>', 'a JSON run configuration; flags override its fields')
     .option('--preset <name>', 'a named configuration from src/config/presets.ts; the file and flags override it')
-    .option('--dataset <name>', 'mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder>')
+    .option('--dataset <name>', 'mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> | csv:<train.csv>[,<test.csv>]')
     .option('--epochs <n>', 'epochs to train (default 20)', integer('--epochs'))
     .option('--batch <n>', 'batch size (default 128)', integer('--batch'))
     .option('--lr <rate>', 'learning rate (default 0.05 for sgd, 0.001 for adam)', number('--lr'))
@@ -48,6 +52,19 @@ export function addRunOptions(command: Command): Command {
     .option('--train-limit <n>', 'use only the first n training images', integer('--train-limit'))
     .option('--test-limit <n>', 'use only the first n test images', integer('--test-limit'))
     .option('--classes <n>', 'classes of an idx: dataset (default: from dataset.json in its folder, else its labels)', integer('--classes'))
+    .option('--label <column>', 'the label column of a csv: dataset (default label); every other column is a numeric feature')
+    .option(
+      '--test-fraction <f>',
+      'a csv: dataset of one file: hold out this fraction of its rows (evenly spread) as the test split',
+      number('--test-fraction'),
+    )
+    .option(
+      '--validation <n>',
+      'hold out n training rows (evenly spread) as a validation set, evaluated every epoch (default 0: none)',
+      nonNegativeInteger('--validation'),
+    )
+    .option('--standardize', "standardize every input feature by the training rows' mean and std (default: on for csv: features, off for images)")
+    .option('--no-standardize', 'feed the inputs as they are')
     .addOption(new Option('--dynamic <name>', 'selection dynamics of the masses (default none)').choices(DYNAMIC_NAMES))
     .addOption(new Option('--fitness <name>', 'how fitness is read from ∂L/∂m (default gradient)').choices(FITNESS_NAMES))
     .option('--eta <η>', 'selection strength (default 0.05)', number('--eta'))
@@ -85,6 +102,10 @@ export function givenSettings(flags: RunFlags): Record<string, unknown> {
     seed: flags.seed,
     hidden: flags.hidden,
     classes: flags.classes,
+    label: flags.label,
+    testFraction: flags.testFraction,
+    validation: flags.validation,
+    standardize: flags.standardize,
     trainLimit: flags.trainLimit,
     testLimit: flags.testLimit,
     dynamic: flags.dynamic,

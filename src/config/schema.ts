@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DYNAMIC_NAMES, DYNAMICS, FITNESS_NAMES, paramMinimum, REGISTRY } from './dynamics.js';
-import { DATASET_SPECS, isDatasetSpec } from './datasets.js';
+import { DATASET_SPECS, isCsvSpec, isDatasetSpec } from './datasets.js';
 import { ConfigError } from './errors.js';
 import { PRESETS } from './presets.js';
 
@@ -11,12 +11,12 @@ export const DEFAULT_LR = { sgd: 0.05, adam: 0.001 } as const;
 
 export const trainConfigSchema = z
   .object({
-    /** `mnist`, `fashion-mnist`, `fashion-mnist:<folder>` or `idx:<folder>`. */
+    /** `mnist`, `fashion-mnist`, `fashion-mnist:<folder>`, `idx:<folder>` or `csv:<train.csv>[,<test.csv>]`. */
     dataset: z
       .string()
       .refine(isDatasetSpec, { message: `is not one of ${DATASET_SPECS.join(', ')}` })
       .default('mnist'),
-    /** Classes of an `idx:` dataset (default: its labels' largest value + 1); mnist and fashion-mnist have 10. */
+    /** Classes of an `idx:` dataset (default: its labels' largest value + 1); mnist and fashion-mnist have 10; a `csv:` dataset's are its distinct labels (checked when given). */
     classes: z.number().int().min(2).max(256).optional(),
     /** Hidden layer widths; input and output sizes come from the dataset. */
     hidden: z.array(z.number().int().positive()).min(1).default([512, 256]),
@@ -74,6 +74,22 @@ export const trainConfigSchema = z
     participation: z.boolean().default(false),
     /** Record masses, fitness and alive counts every N optimizer steps. */
     telemetryEvery: z.number().int().positive().default(100),
+    /** The label column of a `csv:` dataset (default `label`); every other column is a feature. */
+    label: z.string().min(1).optional(),
+    /** A `csv:` dataset of one file: the fraction of its rows held out as the test split (evenly spread). */
+    testFraction: z.number().gt(0).lt(1).optional(),
+    /**
+     * Rows held out of the training set for validation, evenly spread: rows ⌊j·R/N⌋ of the R
+     * training rows (after `trainLimit`), j = 0…N−1. Evaluated every epoch; the collapse check
+     * then uses validation accuracy. 0 or absent: no validation set.
+     */
+    validation: z.number().int().min(0).optional(),
+    /**
+     * Standardize every input feature with the training rows' mean and standard deviation
+     * (computed in wasm, kept in the model file). Default: on for f32 features (csv:, arrays),
+     * off for byte images.
+     */
+    standardize: z.boolean().optional(),
   })
   .strict();
 
@@ -154,12 +170,17 @@ export function resolveTrainConfig(input: unknown): TrainConfig {
   }
   const parsed = trainConfigSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error, merged, trainConfigSchema));
-  const c = parsed.data;
+  const { validation, ...c } = parsed.data;
   if (c.targetSparsity !== undefined && c.numerics === 1) {
     throw new ConfigError('targetSparsity: a target sparsity needs numerics 2 (numerics 1 is the arithmetic of 0.1.0, which cannot steer)');
   }
   if (c.targetSparsity !== undefined && c.dynamic === 'none') {
     throw new ConfigError('targetSparsity: the dense dynamic none keeps every population; name a dynamic or leave dynamic out to get the recommended one');
+  }
+  if (!isCsvSpec(c.dataset)) {
+    for (const field of ['label', 'testFraction'] as const) {
+      if (c[field] !== undefined) throw new ConfigError(`${field}: ${JSON.stringify(c[field])} is for a csv: dataset, not ${c.dataset}`);
+    }
   }
   const dynamic = DYNAMICS[c.dynamic];
   const initialMass = c.initialMass ?? dynamic.initialMass;
@@ -167,5 +188,6 @@ export function resolveTrainConfig(input: unknown): TrainConfig {
     // At m = 1 the capacity-bounded update m(1 − m)(…) is zero forever: a dense network in disguise.
     throw new ConfigError(`initialMass: ${initialMass} must be < 1 for ${c.dynamic} (masses live in [0, 1] and do not move from 1)`);
   }
-  return { ...c, lr: c.lr ?? DEFAULT_LR[c.optimizer], initialMass };
+  // No validation set is written as none (0 and absent are the same run, with the same hash).
+  return { ...c, ...(validation ? { validation } : {}), lr: c.lr ?? DEFAULT_LR[c.optimizer], initialMass };
 }

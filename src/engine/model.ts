@@ -41,17 +41,37 @@ export class WasmModel {
     return this.handle.masses(layer);
   }
 
-  evaluate(images: Uint8Array, labels: Uint8Array): Evaluation {
-    return toEvaluation(this.handle.evaluate(images, labels), this.classes);
+  /**
+   * The input standardization the model carries (`x ↦ (x − shift[j]) / scale[j]`, applied in
+   * wasm to every row it reads), or undefined. Models trained with `standardize` carry one; their
+   * file is model format 2.
+   */
+  get standardization(): { shift: Float32Array; scale: Float32Array } | undefined {
+    const both = this.handle.standardization();
+    if (both.length === 0) return undefined;
+    const inputs = both.length / 2;
+    return { shift: both.slice(0, inputs), scale: both.slice(inputs) };
   }
 
-  logits(images: Uint8Array, rows: number): Float32Array {
-    return this.handle.logits(images, rows);
+  /** Loss, accuracy and confusion on byte images or raw f32 features (one row per label). */
+  evaluate(inputs: Uint8Array | Float32Array, labels: Uint8Array): Evaluation {
+    const out = inputs instanceof Float32Array ? this.handle.evaluate_features(inputs, labels) : this.handle.evaluate(inputs, labels);
+    return toEvaluation(out, this.classes);
   }
 
-  /** Forward passes over `rows` images in batches; returns a checksum (for timing). */
-  infer(images: Uint8Array, rows: number, batch: number): number {
-    return this.handle.infer(images, rows, batch);
+  /** Logits (`rows × classes`) of byte images or raw f32 features. */
+  logits(inputs: Uint8Array | Float32Array, rows: number): Float32Array {
+    return inputs instanceof Float32Array ? this.handle.logits_features(inputs, rows) : this.handle.logits(inputs, rows);
+  }
+
+  /** The predicted class of each row (argmax of its logits, the first on ties). */
+  predict(inputs: Uint8Array | Float32Array, rows: number): Uint32Array {
+    return inputs instanceof Float32Array ? this.handle.predict_features(inputs, rows) : this.handle.predict(inputs, rows);
+  }
+
+  /** Forward passes over `rows` rows in batches; returns a checksum (for timing). */
+  infer(inputs: Uint8Array | Float32Array, rows: number, batch: number): number {
+    return inputs instanceof Float32Array ? this.handle.infer_features(inputs, rows, batch) : this.handle.infer(inputs, rows, batch);
   }
 
   /** This model with `fraction` of its populations pruned (by mass, magnitude or random order). */

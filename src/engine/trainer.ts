@@ -45,7 +45,12 @@ export interface WasmTrainerConfig {
     };
   };
   participation?: { alpha: number; beta: number; gamma: number; lr: number };
+  /** Fit a per-feature standardization on the training rows when they are set (default false). */
+  standardize?: boolean;
 }
+
+/** The data sets a trainer holds: training rows, validation rows held out of them, test rows. */
+export type SplitName = 'train' | 'validation' | 'test';
 
 /** One epoch's training figures: the sum of batch losses (in order), batches, correct predictions, rows. */
 export interface EpochProgress {
@@ -81,8 +86,10 @@ export class WasmTrainer {
 
   #trainRows = 0;
 
-  setData(split: 'train' | 'test', images: Uint8Array, labels: Uint8Array, rows: number, cols: number): void {
-    this.handle.set_data(split, images, labels, rows, cols);
+  /** Copies a split into wasm memory: byte images or f32 features (`rows × cols`), one label per row. */
+  setData(split: SplitName, inputs: Uint8Array | Float32Array, labels: Uint8Array, rows: number, cols: number): void {
+    if (inputs instanceof Float32Array) this.handle.set_features(split, inputs, labels, rows, cols);
+    else this.handle.set_data(split, inputs, labels, rows, cols);
     if (split === 'train') this.#trainRows = rows;
   }
 
@@ -112,7 +119,7 @@ export class WasmTrainer {
     return this.handle.take_train_loss();
   }
 
-  evaluate(split: 'train' | 'test'): Evaluation {
+  evaluate(split: SplitName): Evaluation {
     return toEvaluation(this.handle.evaluate(split), this.classes);
   }
 

@@ -2,7 +2,7 @@
 // fractions by chosen scores, compaction with its equivalence check, and inference timing.
 import { bestSecondsPerCall } from '../util/timing.js';
 import type { ScoreName } from '../config/dynamics.js';
-import type { ImageSet } from '../data/types.js';
+import { type DataSplit, splitInputs } from '../data/types.js';
 import { kernelErrorKind } from '../engine/errors.js';
 import type { WasmModel } from '../engine/model.js';
 import type { WasmTrainer } from '../engine/trainer.js';
@@ -37,7 +37,7 @@ export interface PruneSpec {
  */
 export function pruneSweep(
   trainer: WasmTrainer,
-  test: ImageSet,
+  test: DataSplit,
   options: { scores: readonly ScoreName[]; fractions: readonly number[]; scope?: PruneScope; compactEach?: boolean },
 ): PruneResult[] {
   const scope = options.scope ?? 'global';
@@ -53,7 +53,7 @@ export function pruneSweep(
         continue;
       }
       try {
-        const e = model.evaluate(test.images, test.labels);
+        const e = model.evaluate(splitInputs(test), test.labels);
         const result: PruneResult = { score, fraction, scope, accuracy: e.accuracy, loss: e.loss, alive: model.alive() };
         if (options.compactEach) {
           const compact = model.compact();
@@ -76,13 +76,13 @@ export class CompactionError extends Error {
 }
 
 /**
- * Compacts `model` and checks the result against it on `check` images: the largest absolute
+ * Compacts `model` and checks the result against it on the `check` rows: the largest absolute
  * logit difference must be ≤ `tolerance` (default 1e-4), else CompactionError.
  */
-export function compactChecked(model: WasmModel, check: ImageSet, tolerance = 1e-4): { compact: WasmModel; maxLogitDifference: number } {
+export function compactChecked(model: WasmModel, check: DataSplit, tolerance = 1e-4): { compact: WasmModel; maxLogitDifference: number } {
   const compact = model.compact();
-  const a = model.logits(check.images, check.rows);
-  const b = compact.logits(check.images, check.rows);
+  const a = model.logits(splitInputs(check), check.rows);
+  const b = compact.logits(splitInputs(check), check.rows);
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   if (!(worst <= tolerance)) {
@@ -93,8 +93,8 @@ export function compactChecked(model: WasmModel, check: ImageSet, tolerance = 1e
 }
 
 /** Samples per second of inference over `set` in batches of `batch` (best batch of calls over `seconds`). */
-export function inferenceSpeed(model: WasmModel, set: ImageSet, batch: number, seconds = 0.5): number {
-  return set.rows / bestSecondsPerCall(() => model.infer(set.images, set.rows, batch), seconds);
+export function inferenceSpeed(model: WasmModel, set: DataSplit, batch: number, seconds = 0.5): number {
+  return set.rows / bestSecondsPerCall(() => model.infer(splitInputs(set), set.rows, batch), seconds);
 }
 
 /** The compact model of a trained one against the full-size model. */
@@ -124,7 +124,7 @@ export interface Analysis {
  * The one after-training step every caller shares (the CLI, sweeps, reproduce, the browser
  * worker): pruning sweeps, then compaction checked against the masked model, then timing.
  */
-export function analyseTrained(trainer: WasmTrainer, test: ImageSet, options: AnalyseOptions = {}): Analysis {
+export function analyseTrained(trainer: WasmTrainer, test: DataSplit, options: AnalyseOptions = {}): Analysis {
   const pruning = (options.prune ?? []).flatMap((spec) =>
     pruneSweep(trainer, test, { scores: [spec.score], fractions: spec.fractions, scope: spec.scope, compactEach: options.compactEach }),
   );

@@ -5,6 +5,9 @@ import { z } from 'zod';
 const epochMetrics = z.object({
   epoch: z.number().int(),
   trainLoss: z.number(),
+  /** Only with a validation set. */
+  validationLoss: z.number().optional(),
+  validationAccuracy: z.number().optional(),
   testLoss: z.number(),
   testAccuracy: z.number(),
   samplesPerSecond: z.number(),
@@ -17,6 +20,11 @@ export const runSummarySchema = z
   .object({
     testAccuracy: z.number(),
     testLoss: z.number().nullable(),
+    /** Only with a validation set. */
+    validationAccuracy: z.number().optional(),
+    validationLoss: z.number().nullable().optional(),
+    /** A CSV dataset's label values: class k is classNames[k]. */
+    classNames: z.array(z.string()).optional(),
     epochs: z.number().int(),
     samplesPerSecond: z.number(),
     stateHash: z.string().regex(/^[0-9a-f]{64}$/),

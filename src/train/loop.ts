@@ -2,7 +2,8 @@
 import { ConfigError } from '../config/errors.js';
 import type { TrainConfig } from '../config/schema.js';
 import { kernelErrorKind } from '../engine/errors.js';
-import type { Dataset } from '../data/types.js';
+import { holdOut } from '../data/split.js';
+import { type Dataset, type DataSplit, isFeatureSet, splitInputs } from '../data/types.js';
 import type { Engine } from '../engine/engine.js';
 import { WasmTrainer, type EpochProgress, type WasmTrainerConfig } from '../engine/trainer.js';
 import { faultPoint, faultStep } from '../util/fault.js';
@@ -24,6 +25,9 @@ export interface EpochMetrics {
   trainLoss: number;
   /** Accuracy on the training batches of this epoch, as they were trained (argmax before each update). */
   trainAccuracy: number;
+  /** Loss and accuracy on the validation rows at the epoch's end (only with a validation set). */
+  validationLoss?: number;
+  validationAccuracy?: number;
   testLoss: number;
   testAccuracy: number;
   /** Training throughput of this epoch (evaluation excluded). */
@@ -35,6 +39,11 @@ export interface EpochMetrics {
 export interface TrainSummary {
   testAccuracy: number;
   testLoss: number;
+  /** The final model on the validation rows (only with a validation set). */
+  validationAccuracy?: number;
+  validationLoss?: number;
+  /** What each class index stands for, when the dataset says (a CSV's label values). */
+  classNames?: string[];
   epochs: number;
   samplesPerSecond: number;
   /** SHA-256 of the final training state. */
@@ -110,18 +119,41 @@ export class RunFailedError extends Error {
  * Why a run has collapsed, or undefined: a hidden layer with fewer than max(5, 2 % of its width)
  * living populations (all of them, for a layer narrower than 5), or, once the first epoch is
  * behind it (from epoch 2 on), an accuracy within 2 points of chance (1 / classes). The accuracy
- * is the validation accuracy when there is a validation set, else the training accuracy: test
- * accuracy never decides anything.
+ * is the validation accuracy when there is a validation set, else the training accuracy (`of`
+ * says which): test accuracy never decides anything.
  */
-export function collapse(hidden: readonly number[], alive: readonly number[], accuracy: number, classes: number, epoch = 2): string | undefined {
+export function collapse(
+  hidden: readonly number[],
+  alive: readonly number[],
+  accuracy: number,
+  classes: number,
+  epoch = 2,
+  of: 'training' | 'validation' = 'training',
+): string | undefined {
   for (const [l, width] of hidden.entries()) {
     const needed = Math.min(width, Math.max(5, Math.ceil(0.02 * width)));
     if (alive[l]! < needed) return `hidden layer ${l + 1} has ${alive[l]} living populations of ${width} (fewer than ${needed})`;
   }
   const chance = 1 / classes;
   if (epoch >= 2 && accuracy < chance + 0.02)
-    return `training accuracy ${(100 * accuracy).toFixed(2)} % is within 2 points of chance (${(100 * chance).toFixed(2)} %)`;
+    return `${of} accuracy ${(100 * accuracy).toFixed(2)} % is within 2 points of chance (${(100 * chance).toFixed(2)} %)`;
   return undefined;
+}
+
+/** Whether a run standardizes its inputs: the `standardize` setting, else on for f32 features and off for byte images. */
+export function standardizes(config: Pick<TrainConfig, 'standardize'>, dataset: Dataset): boolean {
+  return config.standardize ?? isFeatureSet(dataset.train);
+}
+
+/**
+ * The splits a run trains and evaluates on: with `config.validation` = N, the N validation rows
+ * of the training rows ⌊j·R/N⌋ (j = 0…N−1, see `evenlySpreadRows`) are held out and the others
+ * train, in their order; without it, the dataset's own splits.
+ */
+export function runSplits(config: Pick<TrainConfig, 'validation'>, dataset: Dataset): { train: DataSplit; validation?: DataSplit; test: DataSplit } {
+  if (!config.validation) return { train: dataset.train, test: dataset.test };
+  const { kept, held } = holdOut(dataset.train, config.validation, 'validation');
+  return { train: kept, validation: held, test: dataset.test };
 }
 
 /** The wasm trainer's configuration for a resolved run configuration and dataset. */
@@ -154,6 +186,7 @@ export function wasmTrainerConfig(config: TrainConfig, dataset: Dataset): WasmTr
         : {}),
     },
     ...(config.participation ? { participation: PARTICIPATION_DEFAULTS } : {}),
+    ...(standardizes(config, dataset) ? { standardize: true } : {}),
   };
 }
 
@@ -169,9 +202,10 @@ export const PARTICIPATION_DEFAULTS = { alpha: 1, beta: 1e-4, gamma: 1e-5, lr: 1
  * addresses 4 GiB), as a configuration error naming the field that makes it too big.
  */
 function checkMemory(engine: Engine, wasmConfig: WasmTrainerConfig, dataset: Dataset): void {
+  const valueBytes = isFeatureSet(dataset.train) ? 4 : 1;
   const fits = (c: WasmTrainerConfig, trainRows: number, testRows: number) => {
     try {
-      engine.wasm.trainer_memory_check(JSON.stringify(c), trainRows, testRows);
+      engine.wasm.trainer_memory_check(JSON.stringify(c), trainRows, testRows, valueBytes);
       return undefined;
     } catch (error) {
       if (kernelErrorKind(error) === 'limit') return error as Error;
@@ -225,11 +259,20 @@ export async function runTraining(
 ): Promise<TrainSummary> {
   const wasmConfig = wasmTrainerConfig(config, dataset);
   checkMemory(engine, wasmConfig, dataset);
+  if (isFeatureSet(dataset.train) !== isFeatureSet(dataset.test)) {
+    throw new ConfigError(`dataset ${dataset.name}: its training and test splits must both be byte images or both f32 features`);
+  }
+  const splits = runSplits(config, dataset);
   const trainer = new WasmTrainer(engine.wasm, wasmConfig);
   const started = performance.now();
   try {
-    trainer.setData('train', dataset.train.images, dataset.train.labels, dataset.train.rows, dataset.train.cols);
-    trainer.setData('test', dataset.test.images, dataset.test.labels, dataset.test.rows, dataset.test.cols);
+    for (const [name, set] of [
+      ['train', splits.train],
+      ['validation', splits.validation],
+      ['test', splits.test],
+    ] as const) {
+      if (set) trainer.setData(name, splitInputs(set), set.labels, set.rows, set.cols);
+    }
     const layers = config.hidden.length;
     const history: EpochMetrics[] = [];
     const telemetry: TelemetryRecord[] = [];
@@ -286,14 +329,16 @@ export async function runTraining(
       trainSeconds += epochTrainSeconds;
       // The figures of the epoch that just ended (the next run() starts a new one).
       const progress = trainer.epochProgress();
+      const validation = splits.validation ? trainer.evaluate('validation') : undefined;
       const test = trainer.evaluate('test');
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
         trainLoss: progress.lossSum / progress.batches,
         trainAccuracy: progress.correct / progress.rows,
+        ...(validation ? { validationLoss: validation.loss, validationAccuracy: validation.accuracy } : {}),
         testLoss: test.loss,
         testAccuracy: test.accuracy,
-        samplesPerSecond: dataset.train.rows / epochTrainSeconds,
+        samplesPerSecond: splits.train.rows / epochTrainSeconds,
         seconds: (performance.now() - epochStart) / 1000,
         alive: trainer.alive(),
       };
@@ -302,13 +347,18 @@ export async function runTraining(
       if (trainer.epoch === config.epochs && telemetry[telemetry.length - 1]!.step !== trainer.step) take();
       await options.checkpoint?.save({ ...snapshot(), epochProgress: { lossSum: 0, batches: 0, correct: 0, rows: 0 } });
       const collapsed =
-        options.collapseCheck === false ? undefined : collapse(config.hidden, metrics.alive, metrics.trainAccuracy, dataset.classes, metrics.epoch);
+        options.collapseCheck === false
+          ? undefined
+          : validation
+            ? collapse(config.hidden, metrics.alive, validation.accuracy, dataset.classes, metrics.epoch, 'validation')
+            : collapse(config.hidden, metrics.alive, metrics.trainAccuracy, dataset.classes, metrics.epoch);
       if (collapsed) throw new RunFailedError(`the run collapsed in epoch ${metrics.epoch}: ${collapsed}`);
     }
     if (telemetry[telemetry.length - 1]!.step !== trainer.step) take();
     await options.onFinish?.(trainer, dataset);
     const analysis = options.analyse ? analyseTrained(trainer, dataset.test, options.analyse) : undefined;
     const model = options.keepModel ? modelBytes(trainer) : undefined;
+    const validation = splits.validation ? trainer.evaluate('validation') : undefined;
     const test = trainer.evaluate('test');
     const alive = trainer.alive();
     const populations = config.hidden.reduce((a, b) => a + b, 0);
@@ -316,8 +366,10 @@ export async function runTraining(
     return {
       testAccuracy: test.accuracy,
       testLoss: test.loss,
+      ...(validation ? { validationAccuracy: validation.accuracy, validationLoss: validation.loss } : {}),
+      ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
       epochs: trainer.epoch,
-      samplesPerSecond: trainSeconds > 0 ? (dataset.train.rows * history.length) / trainSeconds : 0,
+      samplesPerSecond: trainSeconds > 0 ? (splits.train.rows * history.length) / trainSeconds : 0,
       stateHash: trainer.stateHash(),
       alive,
       populations,

@@ -63,3 +63,55 @@ describe('golden training run', () => {
     trainer.free();
   });
 });
+
+const goldenFeatures = JSON.parse(readFileSync(new URL('../golden/features.json', import.meta.url), 'utf8')) as {
+  rows: number;
+  validationRows: number;
+  sizes: number[];
+  seed: number;
+  batch: number;
+  epochs: number;
+  stateHash: string;
+  modelSha256: string;
+  validationLoss: string;
+  validationCorrect: number;
+};
+
+describe('golden feature run', () => {
+  it('wasm ends in the state, model file and validation evaluation the native kernels reach (f32 features, standardization)', () => {
+    const engine = nodeEngine();
+    const { rows, validationRows, sizes, seed, batch, epochs } = goldenFeatures;
+    const cols = sizes[0]!;
+    const data = (n: number, featuresStream: number, labelsStream: number) => ({
+      features: engine.uniform(n * cols, seed, featuresStream, 60, 140),
+      labels: Uint8Array.from(engine.uniform(n, seed, labelsStream), (u) => Math.floor(u * 5)),
+    });
+    const trainer = new WasmTrainer(engine.wasm, {
+      sizes,
+      seed,
+      batch,
+      optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.9 },
+      schedule: { kind: 'cosine', epochs },
+      initialMass: 1,
+      evolution: { fitness: 'gradient', dynamic: 'exponential', eta: 0.1, mu: 0, rho: 0.9, epsilon: 1e-3, interval: 1, warmup: 0, anneal: true },
+      standardize: true,
+    });
+    const train = data(rows, 21, 22);
+    const validation = data(validationRows, 23, 24);
+    trainer.setData('train', train.features, train.labels, rows, cols);
+    trainer.setData('validation', validation.features, validation.labels, validationRows, cols);
+    while (trainer.epoch < epochs) trainer.run(100);
+    expect(trainer.stateHash()).toBe(goldenFeatures.stateHash);
+    const model = trainer.model();
+    const bytes = model.toBytes();
+    expect(bytes[15]).toBe(2);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(goldenFeatures.modelSha256);
+    const v = trainer.evaluate('validation');
+    const bits = new DataView(new Float64Array([v.loss]).buffer).getBigUint64(0, true).toString(16).padStart(16, '0');
+    expect([bits, v.correct]).toEqual([goldenFeatures.validationLoss, goldenFeatures.validationCorrect]);
+    // The model on raw validation features gives the trainer's evaluation, bit for bit.
+    expect(model.evaluate(validation.features, validation.labels)).toEqual(v);
+    model.free();
+    trainer.free();
+  });
+});

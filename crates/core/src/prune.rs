@@ -162,7 +162,8 @@ pub fn compact(model: &Mlp) -> Result<Mlp, KernelError> {
     let mut sizes = vec![model.inputs()];
     sizes.extend(layers.iter().map(|l| l.outputs));
     let masses = sizes[1..sizes.len() - 1].iter().map(|&n| vec![1.0; n]).collect();
-    Ok(Mlp { sizes, layers, masses })
+    // The inputs are untouched: the input standardization carries over as it is.
+    Ok(Mlp { sizes, layers, masses, standardization: model.standardization.clone() })
 }
 
 #[cfg(test)]
@@ -244,7 +245,7 @@ mod tests {
             })
             .collect();
         let masses = kept.iter().map(|k| vec![1.0; k.len()]).collect();
-        Mlp { sizes, layers, masses }
+        Mlp { sizes, layers, masses, standardization: model.standardization.clone() }
     }
 
     #[test]

@@ -17,8 +17,9 @@ use crate::js_err;
 
 /// The trainer configuration, as JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr,
 /// momentum, weightDecay? } | { kind: "adam", lr, beta1, beta2, eps, weightDecay? }, schedule?:
-/// { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?, participation? }`.
-/// Without `initialMass` the masses start at the registry's default for the dynamic.
+/// { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?, participation?,
+/// standardize? }`. Without `initialMass` the masses start at the registry's default for the
+/// dynamic; `standardize` defaults to false.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ConfigJson {
@@ -34,6 +35,8 @@ struct ConfigJson {
     evolution: Option<EvolutionJson>,
     #[serde(default)]
     participation: Option<ParticipationJson>,
+    #[serde(default)]
+    standardize: bool,
 }
 
 /// `{ fitness, dynamic, eta, mu?, rho, epsilon, interval, warmup?, anneal? }`.
@@ -206,6 +209,7 @@ pub(crate) fn trainer(json: &str) -> Result<TrainConfig, JsValue> {
         initial_mass: c.initial_mass,
         evolution,
         participation,
+        standardize: c.standardize,
     })
 }
 

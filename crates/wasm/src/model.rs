@@ -2,6 +2,7 @@
 
 use evoprune_core as k;
 use k::model::inference::Inference;
+use k::model::input::Inputs;
 use k::model::mlp::Mlp;
 use k::prune::Pruning;
 use wasm_bindgen::prelude::*;
@@ -70,22 +71,60 @@ impl Model {
         Model::from_mlp(k::prune::compact(self.inner.mlp()).map_err(js_err)?)
     }
 
+    /// The input standardization the model carries: `[…shift, …scale]` (one of each per input),
+    /// or empty when it has none.
+    #[wasm_bindgen(js_name = standardization)]
+    pub fn standardization(&self) -> Vec<f32> {
+        self.inner.mlp().standardization().map_or(Vec::new(), |s| [s.shift.as_slice(), s.scale.as_slice()].concat())
+    }
+
     /// `[loss, correct, rows, …confusion]` on byte images.
     #[wasm_bindgen(js_name = evaluate)]
     pub fn evaluate(&mut self, images: &[u8], labels: &[u8]) -> Result<Vec<f64>, JsValue> {
-        self.inner.evaluate(images, labels).map(evaluation).map_err(js_err)
+        self.inner.evaluate(Inputs::Bytes(images), labels).map(evaluation).map_err(js_err)
+    }
+
+    /// `[loss, correct, rows, …confusion]` on f32 feature rows (raw: the model applies its
+    /// standardization).
+    #[wasm_bindgen(js_name = evaluate_features)]
+    pub fn evaluate_features(&mut self, features: &[f32], labels: &[u8]) -> Result<Vec<f64>, JsValue> {
+        self.inner.evaluate(Inputs::Floats(features), labels).map(evaluation).map_err(js_err)
     }
 
     /// Logits of `rows` byte images (`rows × classes`).
     #[wasm_bindgen(js_name = logits)]
     pub fn logits(&mut self, images: &[u8], rows: usize) -> Result<Vec<f32>, JsValue> {
-        self.inner.logits(images, rows).map_err(js_err)
+        self.inner.logits(Inputs::Bytes(images), rows).map_err(js_err)
+    }
+
+    /// Logits of `rows` f32 feature rows (`rows × classes`).
+    #[wasm_bindgen(js_name = logits_features)]
+    pub fn logits_features(&mut self, features: &[f32], rows: usize) -> Result<Vec<f32>, JsValue> {
+        self.inner.logits(Inputs::Floats(features), rows).map_err(js_err)
+    }
+
+    /// The predicted class (argmax of the logits, the first on ties) of `rows` byte images.
+    #[wasm_bindgen(js_name = predict)]
+    pub fn predict(&mut self, images: &[u8], rows: usize) -> Result<Vec<u32>, JsValue> {
+        self.inner.predict(Inputs::Bytes(images), rows).map_err(js_err)
+    }
+
+    /// The predicted class of `rows` f32 feature rows.
+    #[wasm_bindgen(js_name = predict_features)]
+    pub fn predict_features(&mut self, features: &[f32], rows: usize) -> Result<Vec<u32>, JsValue> {
+        self.inner.predict(Inputs::Floats(features), rows).map_err(js_err)
     }
 
     /// Runs the forward pass over `rows` images in batches of `batch` (at most 256) and returns
     /// the sum of all logits: for timing inference without copying results out.
     #[wasm_bindgen(js_name = infer)]
     pub fn infer(&mut self, images: &[u8], rows: usize, batch: usize) -> Result<f64, JsValue> {
-        self.inner.infer(images, rows, batch).map_err(js_err)
+        self.inner.infer(Inputs::Bytes(images), rows, batch).map_err(js_err)
+    }
+
+    /// `infer` on f32 feature rows.
+    #[wasm_bindgen(js_name = infer_features)]
+    pub fn infer_features(&mut self, features: &[f32], rows: usize, batch: usize) -> Result<f64, JsValue> {
+        self.inner.infer(Inputs::Floats(features), rows, batch).map_err(js_err)
     }
 }

@@ -16,11 +16,17 @@ pub fn evolution_step(config: &str, step: f64, masses: &[f32], mass_grads: &[f32
     Ok([s.masses, s.smoothed, s.standardised].concat())
 }
 
-/// Checks a trainer configuration (every range, and the memory it needs with `train_rows` and
-/// `test_rows` images) before any data is copied in; returns the bytes it needs.
+/// Checks a trainer configuration (every range, and the memory it needs with `train_rows`
+/// training rows and `eval_rows` validation and test rows of `value_bytes`-byte values: 1 for
+/// byte images, the default, or 4 for f32 features) before any data is copied in; returns the
+/// bytes it needs.
 #[wasm_bindgen(js_name = trainer_memory_check)]
-pub fn trainer_memory_check(config: &str, train_rows: usize, test_rows: usize) -> Result<f64, JsValue> {
-    config::trainer(config)?.memory_check(train_rows, test_rows).map(|bytes| bytes as f64).map_err(js_err)
+pub fn trainer_memory_check(config: &str, train_rows: usize, eval_rows: usize, value_bytes: Option<u32>) -> Result<f64, JsValue> {
+    let value_bytes = value_bytes.unwrap_or(1);
+    if value_bytes != 1 && value_bytes != 4 {
+        return Err(js_err(k::KernelError::Config(format!("value_bytes: {value_bytes} is not 1 (bytes) or 4 (f32 features)"))));
+    }
+    config::trainer(config)?.memory_check(train_rows, eval_rows, value_bytes as usize).map(|bytes| bytes as f64).map_err(js_err)
 }
 
 #[wasm_bindgen(js_name = Trainer)]
@@ -35,16 +41,25 @@ impl Trainer {
     /// { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?: { fitness,
     /// dynamic, eta, mu?, rho, epsilon, interval, warmup?, anneal? }, participation?: { alpha,
     /// beta, gamma, lr } }`. Without `initialMass` the masses start at the dynamic's default
-    /// (`registry()`: 1, or 0.9 for `logistic`).
+    /// (`registry()`: 1, or 0.9 for `logistic`); `standardize?` (default false) fits a per-feature
+    /// standardization on the training rows when they are set.
     #[wasm_bindgen(constructor)]
     pub fn new(config: &str) -> Result<Trainer, JsValue> {
         Ok(Trainer { inner: k::train::Trainer::new(config::trainer(config)?).map_err(js_err)? })
     }
 
-    /// Copies a byte image set into wasm memory (once): `rows` images of `cols` bytes each.
+    /// Copies a byte image set into wasm memory (once) as `split` (`train`, `validation` or
+    /// `test`): `rows` images of `cols` bytes each.
     #[wasm_bindgen(js_name = set_data)]
     pub fn set_data(&mut self, split: &str, images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<(), JsValue> {
         self.inner.set_data(config::split(split)?, images, labels, rows, cols).map_err(js_err)
+    }
+
+    /// Copies an f32 feature set into wasm memory (once) as `split`: `rows` rows of `cols`
+    /// features each, every one finite.
+    #[wasm_bindgen(js_name = set_features)]
+    pub fn set_features(&mut self, split: &str, features: Vec<f32>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<(), JsValue> {
+        self.inner.set_features(config::split(split)?, features, labels, rows, cols).map_err(js_err)
     }
 
     /// Trains up to `max_batches` batches, stopping at the end of an epoch; returns how many ran.

@@ -145,6 +145,7 @@ fn toy_trainer(evolution: EvolutionConfig, epochs: u32, shift: bool) -> crate::t
         initial_mass: Some(initial_mass),
         evolution,
         participation: None,
+        standardize: false,
     })
     .unwrap();
     t.set_train(toy(2000, 1, shift)).unwrap();

@@ -1,6 +1,10 @@
-//! A model held for evaluation and inference: the MLP and a workspace for chunks of rows.
+//! A model held for evaluation and inference: the MLP and a workspace for chunks of rows. Every
+//! method reads byte images or f32 features ([`Inputs`]) and applies the model's input
+//! standardization, if it carries one (so raw features give the trained model's predictions).
 
 use crate::error::KernelError;
+use crate::kernels::loss::argmax_rows;
+use crate::model::input::Inputs;
 use crate::model::mlp::{evaluate, forward, Evaluation, Mlp, Workspace};
 
 /// Rows per forward call when evaluating, computing logits or timing.
@@ -26,41 +30,100 @@ impl Inference {
         &self.mlp
     }
 
-    /// Loss, accuracy and confusion matrix on byte images.
-    pub fn evaluate(&mut self, images: &[u8], labels: &[u8]) -> Result<Evaluation, KernelError> {
-        self.mlp.check_images(images, labels.len())?;
-        evaluate(&self.mlp, &mut self.ws, images, labels)
+    /// Loss, accuracy and confusion matrix on one row of inputs per label.
+    pub fn evaluate(&mut self, inputs: Inputs<'_>, labels: &[u8]) -> Result<Evaluation, KernelError> {
+        self.mlp.check_inputs(inputs, labels.len())?;
+        evaluate(&self.mlp, &mut self.ws, inputs, labels)
     }
 
-    /// Logits of `rows` byte images (`rows × classes`), computed [`CHUNK`] rows at a time.
-    pub fn logits(&mut self, images: &[u8], rows: usize) -> Result<Vec<f32>, KernelError> {
-        self.mlp.check_images(images, rows)?;
+    /// Logits of `rows` rows (`rows × classes`), computed [`CHUNK`] rows at a time.
+    pub fn logits(&mut self, inputs: Inputs<'_>, rows: usize) -> Result<Vec<f32>, KernelError> {
+        self.mlp.check_inputs(inputs, rows)?;
         let classes = self.mlp.classes();
         let mut out = Vec::with_capacity(rows * classes);
-        self.chunks(images, rows, CHUNK, |logits| out.extend_from_slice(logits))?;
+        self.chunks(inputs, rows, CHUNK, |logits| out.extend_from_slice(logits))?;
         Ok(out)
     }
 
-    /// Runs the forward pass over `rows` images in batches of `batch` (clamped to 1..=[`CHUNK`])
+    /// The predicted class of each of `rows` rows: the argmax of its logits (the first on ties,
+    /// as in evaluation).
+    pub fn predict(&mut self, inputs: Inputs<'_>, rows: usize) -> Result<Vec<u32>, KernelError> {
+        let classes = self.mlp.classes();
+        let logits = self.logits(inputs, rows)?;
+        let mut out = vec![0u32; rows];
+        argmax_rows(rows, classes, &logits, &mut out)?;
+        Ok(out)
+    }
+
+    /// Runs the forward pass over `rows` rows in batches of `batch` (clamped to 1..=[`CHUNK`])
     /// and returns the sum of all logits (in f64, in order): for timing inference without
     /// copying results out.
-    pub fn infer(&mut self, images: &[u8], rows: usize, batch: usize) -> Result<f64, KernelError> {
-        self.mlp.check_images(images, rows)?;
+    pub fn infer(&mut self, inputs: Inputs<'_>, rows: usize, batch: usize) -> Result<f64, KernelError> {
+        self.mlp.check_inputs(inputs, rows)?;
         let mut total = 0.0f64;
-        self.chunks(images, rows, batch.clamp(1, CHUNK), |logits| total += logits.iter().map(|&x| x as f64).sum::<f64>())?;
+        self.chunks(inputs, rows, batch.clamp(1, CHUNK), |logits| total += logits.iter().map(|&x| x as f64).sum::<f64>())?;
         Ok(total)
     }
 
-    /// The forward pass over `rows` images, `batch` at a time; `visit` sees each batch's logits.
-    fn chunks(&mut self, images: &[u8], rows: usize, batch: usize, mut visit: impl FnMut(&[f32])) -> Result<(), KernelError> {
+    /// The forward pass over `rows` rows, `batch` at a time; `visit` sees each batch's logits.
+    fn chunks(&mut self, inputs: Inputs<'_>, rows: usize, batch: usize, mut visit: impl FnMut(&[f32])) -> Result<(), KernelError> {
         let (cols, classes) = (self.mlp.inputs(), self.mlp.classes());
         let indices: Vec<u32> = (0..batch as u32).collect();
         for start in (0..rows).step_by(batch) {
             let n = (rows - start).min(batch);
-            self.ws.gather(&images[start * cols..(start + n) * cols], cols, &indices[..n])?;
+            self.ws.gather_inputs(inputs.slice(start * cols, (start + n) * cols), cols, &indices[..n], self.mlp.standardization())?;
             forward(&self.mlp, &mut self.ws, n)?;
             visit(&self.ws.logits[..n * classes]);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::input::Standardization;
+    use crate::rng::Xoshiro128;
+    // On wasm32 the tests run under wasm-bindgen-test (scripts/test-wasm.sh).
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn byte_images_and_their_unit_floats_give_the_same_logits() {
+        let model = Mlp::new(&[6, 5, 3], 2, 1.0).unwrap();
+        let bytes: Vec<u8> = (0..6 * 300).map(|i| ((i * 37) % 256) as u8).collect();
+        let floats: Vec<f32> = bytes.iter().map(|&b| b as f32 / 255.0).collect();
+        let mut inference = Inference::new(model).unwrap();
+        let a = inference.logits(Inputs::Bytes(&bytes), 300).unwrap();
+        let b = inference.logits(Inputs::Floats(&floats), 300).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(inference.predict(Inputs::Bytes(&bytes), 300).unwrap(), inference.predict(Inputs::Floats(&floats), 300).unwrap());
+        let labels = vec![1u8; 300];
+        assert_eq!(
+            inference.evaluate(Inputs::Bytes(&bytes), &labels).unwrap(),
+            inference.evaluate(Inputs::Floats(&floats), &labels).unwrap()
+        );
+        let short = inference.logits(Inputs::Floats(&floats[..11]), 2).unwrap_err();
+        assert!(short.to_string().contains("11 feature values for 2 rows of 6 inputs"), "{short}");
+    }
+
+    #[test]
+    fn a_standardized_model_on_raw_features_equals_the_plain_model_on_standardized_ones() {
+        let (rows, cols) = (40, 4);
+        let mut raw = vec![0.0f32; rows * cols];
+        Xoshiro128::new(5, 1).fill_uniform(&mut raw, 50.0, 90.0);
+        let s = Standardization::fit(Inputs::Floats(&raw), rows, cols).unwrap();
+        let plain = Mlp::new(&[cols, 7, 3], 4, 1.0).unwrap();
+        let mut standardized = plain.clone();
+        standardized.set_standardization(Some(s.clone())).unwrap();
+        let mut by_hand = raw.clone();
+        for row in by_hand.chunks_exact_mut(cols) {
+            s.apply(row);
+        }
+        let want = Inference::new(plain).unwrap().logits(Inputs::Floats(&by_hand), rows).unwrap();
+        // Through the model file (format 2) and back.
+        let mut loaded = Inference::from_bytes(&standardized.to_bytes()).unwrap();
+        assert_eq!(loaded.mlp().standardization(), Some(&s));
+        assert_eq!(loaded.logits(Inputs::Floats(&raw), rows).unwrap(), want);
     }
 }

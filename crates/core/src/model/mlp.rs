@@ -13,12 +13,21 @@ use crate::error::{size_product, KernelError};
 use crate::kernels::elementwise::{bias_add, bias_relu_mass, bytes_to_unit, column_sums, mass_relu_backward};
 use crate::kernels::gemm::{density, packed_len, NonzeroTerms, Op, Product, Update};
 use crate::kernels::loss::{argmax_rows, softmax_cross_entropy};
+use crate::model::input::{Inputs, Standardization};
 use crate::population::Layout;
 use crate::rng::Xoshiro128;
 use crate::train::checkpoint::{Reader, Writer};
 
-/// First bytes of a saved model; the last byte is the format version.
-const MODEL_MAGIC: &[u8; 16] = b"EVOPRUNE-MODEL\x00\x01";
+/// First bytes of a saved model but its last, the format version ([`MODEL_FORMAT`]).
+const MODEL_MAGIC: &[u8; 15] = b"EVOPRUNE-MODEL\x00";
+
+/// Model file format versions: 1 holds the layer sizes and tensors; 2 adds a preprocessing block
+/// after them (the input standardization). A model without standardization is written as
+/// format 1, byte for byte as before format 2 existed.
+pub const MODEL_FORMAT: (u8, u8) = (1, 2);
+
+/// Tag of the one preprocessing block of format 2: per-input shift and scale.
+const BLOCK_STANDARDIZATION: u32 = 1;
 
 /// PRNG stream of weight initialisation.
 pub const STREAM_INIT: u64 = 1;
@@ -38,6 +47,9 @@ pub struct Mlp {
     pub(crate) layers: Vec<Layer>,
     /// One mass vector per hidden layer.
     pub(crate) masses: Vec<Vec<f32>>,
+    /// Applied to every input row before the first layer (see [`crate::model::input`]); part of
+    /// the model file, not of the trainable tensors.
+    pub(crate) standardization: Option<Standardization>,
 }
 
 impl Mlp {
@@ -62,7 +74,22 @@ impl Mlp {
             })
             .collect();
         let masses = sizes[1..sizes.len() - 1].iter().map(|&n| vec![initial_mass; n]).collect();
-        Ok(Mlp { sizes: sizes.to_vec(), layers, masses })
+        Ok(Mlp { sizes: sizes.to_vec(), layers, masses, standardization: None })
+    }
+
+    /// The input standardization, if the model carries one.
+    pub fn standardization(&self) -> Option<&Standardization> {
+        self.standardization.as_ref()
+    }
+
+    /// Sets (or removes) the input standardization; it must have one shift and one scale per
+    /// input, each finite, every scale > 0.
+    pub fn set_standardization(&mut self, standardization: Option<Standardization>) -> Result<(), KernelError> {
+        if let Some(s) = &standardization {
+            s.check(self.inputs())?;
+        }
+        self.standardization = standardization;
+        Ok(())
     }
 
     /// `[inputs, hidden…, classes]`.
@@ -84,10 +111,10 @@ impl Mlp {
         self.masses.get(layer).map(Vec::as_slice).ok_or_else(|| no_layer(layer, self.masses.len()))
     }
 
-    /// Checks that `images` holds `rows` images of [`Mlp::inputs`] bytes each.
-    pub fn check_images(&self, images: &[u8], rows: usize) -> Result<(), KernelError> {
-        if rows.checked_mul(self.inputs()) != Some(images.len()) {
-            return Err(KernelError::Shape(format!("{} image bytes for {rows} rows of {} inputs", images.len(), self.inputs())));
+    /// Checks that `inputs` holds `rows` rows of [`Mlp::inputs`] values each.
+    pub fn check_inputs(&self, inputs: Inputs<'_>, rows: usize) -> Result<(), KernelError> {
+        if rows.checked_mul(self.inputs()) != Some(inputs.len()) {
+            return Err(KernelError::Shape(format!("{} {} for {rows} rows of {} inputs", inputs.len(), inputs.noun(), self.inputs())));
         }
         Ok(())
     }
@@ -116,21 +143,39 @@ impl Mlp {
         out
     }
 
-    /// Sizes, then every tensor of [`Mlp::tensors`], little-endian.
+    /// The model file, little-endian: the magic and format version, the sizes, every tensor of
+    /// [`Mlp::tensors`]; format 2 (only with a standardization) then adds the block
+    /// `u32 1, f32s shift, f32s scale` (each f32 array length-prefixed by a u64).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
         w.raw(MODEL_MAGIC);
+        w.raw(&[if self.standardization.is_some() { MODEL_FORMAT.1 } else { MODEL_FORMAT.0 }]);
         w.u32s(&self.sizes.iter().map(|&s| s as u32).collect::<Vec<_>>());
         for t in self.tensors() {
             w.f32s(t);
         }
+        if let Some(s) = &self.standardization {
+            w.u32(BLOCK_STANDARDIZATION);
+            w.f32s(&s.shift);
+            w.f32s(&s.scale);
+        }
         w.bytes
     }
 
+    /// Reads a model file of format 1 or 2; a newer format is refused by name.
     pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, KernelError> {
         let mut r = Reader::new(bytes);
-        if r.raw(MODEL_MAGIC.len(), "header")? != MODEL_MAGIC {
-            return Err(KernelError::Data("not an evoprune model (bad header or version)".into()));
+        let not_a_model = || KernelError::Data("not an evoprune model (bad header or version)".into());
+        let header = r.raw(MODEL_MAGIC.len() + 1, "header").map_err(|_| not_a_model())?;
+        if &header[..MODEL_MAGIC.len()] != MODEL_MAGIC || header[MODEL_MAGIC.len()] == 0 {
+            return Err(not_a_model());
+        }
+        let version = header[MODEL_MAGIC.len()];
+        if version > MODEL_FORMAT.1 {
+            return Err(KernelError::Data(format!(
+                "model file format {version} is newer than this evoprune reads (formats {} to {}): update evoprune to read it",
+                MODEL_FORMAT.0, MODEL_FORMAT.1
+            )));
         }
         let sizes: Vec<usize> = r.u32s("layer sizes")?.into_iter().map(|s| s as usize).collect();
         if sizes.len() < 2 || sizes.iter().any(|&s| s == 0 || s > 1 << 24) {
@@ -141,7 +186,9 @@ impl Mlp {
         // Each tensor is a u64 length and its f32 values.
         let floats = parameter_floats(&sizes).map_err(|_| KernelError::Data(format!("model has implausible layer sizes {sizes:?}")))?;
         let tensors = 3 * (sizes.len() - 1) - 1;
-        let expected = floats.checked_mul(4).and_then(|b| b.checked_add(8 * tensors));
+        // Format 2's block: a u32 tag and two length-prefixed arrays of one f32 per input.
+        let block = if version == 2 { sizes[0].checked_mul(8).and_then(|b| b.checked_add(4 + 16)) } else { Some(0) };
+        let expected = floats.checked_mul(4).and_then(|b| b.checked_add(8 * tensors)).and_then(|b| b.checked_add(block?));
         if expected != Some(r.remaining()) {
             return Err(KernelError::Data(format!(
                 "model file holds {} bytes after its header but layer sizes {sizes:?} need {}",
@@ -152,6 +199,18 @@ impl Mlp {
         let mut model = Mlp::new(&sizes, 0, 1.0)?;
         for t in model.tensors_mut() {
             r.f32s_into(t, "model tensor")?;
+        }
+        if version == 2 {
+            let tag = r.u32("preprocessing block")?;
+            if tag != BLOCK_STANDARDIZATION {
+                return Err(KernelError::Data(format!(
+                    "model file holds preprocessing block {tag}; this evoprune knows block {BLOCK_STANDARDIZATION} (standardization)"
+                )));
+            }
+            let mut s = Standardization { shift: vec![0.0; sizes[0]], scale: vec![0.0; sizes[0]] };
+            r.f32s_into(&mut s.shift, "standardization shift")?;
+            r.f32s_into(&mut s.scale, "standardization scale")?;
+            model.set_standardization(Some(s))?;
         }
         r.finish()?;
         Ok(model)
@@ -257,7 +316,8 @@ impl Gradients {
 /// Buffers for forward and backward passes of up to `max_rows` rows, allocated once.
 pub struct Workspace {
     pub max_rows: usize,
-    /// The batch as f32 in `[0, 1]`.
+    /// The batch as the first layer reads it (bytes in `[0, 1]`, features as given; standardized
+    /// when the model carries a standardization).
     pub input: Vec<f32>,
     /// Per hidden layer: `a_l` (post-ReLU, pre-mass) and `h_l = m_l ⊙ a_l`.
     pub activations: Vec<Vec<f32>>,
@@ -321,6 +381,44 @@ impl Workspace {
             let len = self.input.len();
             let out = self.input.get_mut(r * cols..(r + 1) * cols).ok_or(KernelError::shape("gather: batch rows", (r + 1) * cols, len))?;
             bytes_to_unit(row, out)?;
+        }
+        Ok(())
+    }
+
+    /// Copies rows `indices` of `inputs` (rows of `cols` values) into `input` as the first layer
+    /// reads them: bytes scaled to `[0, 1]` ([`Workspace::gather`], the same code when there is no
+    /// standardization), f32 features as they are; then, with `standardization`, each value
+    /// becomes `(x − shift[j]) / scale[j]`.
+    pub fn gather_inputs(
+        &mut self,
+        inputs: Inputs<'_>,
+        cols: usize,
+        indices: &[u32],
+        standardization: Option<&Standardization>,
+    ) -> Result<(), KernelError> {
+        match inputs {
+            Inputs::Bytes(images) => self.gather(images, cols, indices)?,
+            Inputs::Floats(features) => {
+                for (r, &idx) in indices.iter().enumerate() {
+                    let at = idx as usize * cols;
+                    let row = features.get(at..at + cols).ok_or(KernelError::shape("gather: features", at + cols, features.len()))?;
+                    let len = self.input.len();
+                    let out = self.input.get_mut(r * cols..(r + 1) * cols).ok_or(KernelError::shape(
+                        "gather: batch rows",
+                        (r + 1) * cols,
+                        len,
+                    ))?;
+                    out.copy_from_slice(row);
+                }
+            }
+        }
+        if let Some(s) = standardization {
+            if s.len() != cols {
+                return Err(KernelError::shape("gather: standardization", cols, s.len()));
+            }
+            for row in self.input[..indices.len() * cols].chunks_exact_mut(cols.max(1)) {
+                s.apply(row);
+            }
         }
         Ok(())
     }
@@ -400,7 +498,7 @@ pub fn forward_backward(model: &Mlp, ws: &mut Workspace, labels: &[u8], grads: &
     Ok(loss)
 }
 
-/// Loss, accuracy and confusion matrix of a byte dataset, evaluated in chunks of `ws.max_rows`.
+/// Loss, accuracy and confusion matrix of a dataset, evaluated in chunks of `ws.max_rows`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evaluation {
     pub loss: f64,
@@ -410,7 +508,9 @@ pub struct Evaluation {
     pub confusion: Vec<u32>,
 }
 
-pub fn evaluate(model: &Mlp, ws: &mut Workspace, images: &[u8], labels: &[u8]) -> Result<Evaluation, KernelError> {
+/// Evaluates `model` on `inputs` (one row of [`Mlp::inputs`] values per label), applying the
+/// model's standardization.
+pub fn evaluate(model: &Mlp, ws: &mut Workspace, inputs: Inputs<'_>, labels: &[u8]) -> Result<Evaluation, KernelError> {
     let (cols, classes, rows) = (model.inputs(), model.classes(), labels.len());
     let mut confusion = vec![0u32; classes * classes];
     let (mut loss_sum, mut correct) = (0.0f64, 0u64);
@@ -418,7 +518,7 @@ pub fn evaluate(model: &Mlp, ws: &mut Workspace, images: &[u8], labels: &[u8]) -
     let indices: Vec<u32> = (0..ws.max_rows as u32).collect();
     while start < rows {
         let n = (rows - start).min(ws.max_rows);
-        ws.gather(&images[start * cols..(start + n) * cols], cols, &indices[..n])?;
+        ws.gather_inputs(inputs.slice(start * cols, (start + n) * cols), cols, &indices[..n], model.standardization())?;
         forward(model, ws, n)?;
         let chunk = &labels[start..start + n];
         let mean = softmax_cross_entropy(n, classes, &ws.logits[..n * classes], chunk, &mut ws.delta[..n * classes])?;
@@ -487,10 +587,97 @@ mod tests {
     }
 
     #[test]
+    fn a_model_without_standardization_is_format_1_byte_for_byte() {
+        // Format 1 written by hand: magic, version 1, sizes, every tensor (what every model file
+        // held before format 2 existed).
+        let model = Mlp::new(&[5, 7, 4, 3], 3, 0.5).unwrap();
+        let mut w = Writer::default();
+        w.raw(b"EVOPRUNE-MODEL\x00\x01");
+        w.u32s(&[5, 7, 4, 3]);
+        for t in model.tensors() {
+            w.f32s(t);
+        }
+        assert_eq!(model.to_bytes(), w.bytes);
+        let loaded = Mlp::from_bytes(&w.bytes).unwrap();
+        assert_eq!(loaded, model);
+        assert_eq!(loaded.standardization(), None);
+    }
+
+    #[test]
+    fn format_2_carries_the_standardization_and_round_trips() {
+        let mut model = Mlp::new(&[3, 4, 2], 1, 1.0).unwrap();
+        let s = Standardization { shift: vec![1.5, -2.0, 0.0], scale: vec![0.25, 1.0, 3.0] };
+        model.set_standardization(Some(s.clone())).unwrap();
+        let bytes = model.to_bytes();
+        assert_eq!(bytes[15], 2, "format 2");
+        let v1 = Mlp { standardization: None, ..model.clone() }.to_bytes();
+        assert_eq!(&bytes[16..v1.len()], &v1[16..], "format 2 is format 1 plus a trailing block");
+        let mut block = Writer::default();
+        block.u32(1);
+        block.f32s(&s.shift);
+        block.f32s(&s.scale);
+        assert_eq!(&bytes[v1.len()..], &block.bytes[..]);
+        let loaded = Mlp::from_bytes(&bytes).unwrap();
+        assert_eq!(loaded, model);
+        assert_eq!(loaded.standardization(), Some(&s));
+        // Truncated, a foreign block, a bad scale.
+        let short = Mlp::from_bytes(&bytes[..bytes.len() - 4]).unwrap_err();
+        assert!(short.to_string().contains("bytes after its header but layer sizes [3, 4, 2] need"), "{short}");
+        let mut foreign = bytes.clone();
+        foreign[v1.len()] = 7;
+        assert!(Mlp::from_bytes(&foreign).unwrap_err().to_string().contains("preprocessing block 7"));
+        let mut zero = bytes.clone();
+        let at = bytes.len() - 4;
+        zero[at..].copy_from_slice(&0.0f32.to_le_bytes());
+        let error = Mlp::from_bytes(&zero).unwrap_err();
+        assert!(error.to_string().contains("scale of feature 2 is 0") && error.kind() == "data", "{error}");
+        // A standardization that does not fit the inputs is refused when set.
+        assert_eq!(model.set_standardization(Some(Standardization { shift: vec![0.0], scale: vec![1.0] })).unwrap_err().kind(), "data");
+    }
+
+    #[test]
+    fn a_newer_format_is_refused_by_name() {
+        let mut bytes = Mlp::new(&[3, 4, 2], 1, 1.0).unwrap().to_bytes();
+        bytes[15] = 3;
+        let error = Mlp::from_bytes(&bytes).unwrap_err();
+        assert_eq!(error.kind(), "data");
+        assert_eq!(error.to_string(), "model file format 3 is newer than this evoprune reads (formats 1 to 2): update evoprune to read it");
+        bytes[15] = 0;
+        assert_eq!(Mlp::from_bytes(&bytes).unwrap_err().to_string(), "not an evoprune model (bad header or version)");
+        assert_eq!(Mlp::from_bytes(b"EVOPRUNE").unwrap_err().to_string(), "not an evoprune model (bad header or version)");
+    }
+
+    #[test]
+    fn float_gather_copies_rows_and_standardizes() {
+        let mut model = Mlp::new(&[3, 4, 2], 1, 1.0).unwrap();
+        let mut ws = Workspace::new(&model, 4).unwrap();
+        ws.input.fill(f32::NAN);
+        let features = [0.5f32, -1.0, 2.0, 10.0, 20.0, 30.0, -7.0, 8.0, 9.5];
+        ws.gather_inputs(Inputs::Floats(&features), 3, &[2, 0], None).unwrap();
+        assert_eq!(&ws.input[..6], &[-7.0, 8.0, 9.5, 0.5, -1.0, 2.0]);
+        assert!(ws.input[6..].iter().all(|x| x.is_nan()), "rows beyond the batch are untouched");
+        let s = Standardization { shift: vec![1.0, 2.0, 3.0], scale: vec![2.0, 0.5, 1.0] };
+        ws.gather_inputs(Inputs::Floats(&features), 3, &[1], Some(&s)).unwrap();
+        assert_eq!(&ws.input[..3], &[(10.0 - 1.0) / 2.0, (20.0 - 2.0) / 0.5, 27.0]);
+        // Bytes without standardization take the byte path, bit for bit.
+        let bytes = [0u8, 128, 255, 7, 9, 11];
+        let mut plain = Workspace::new(&model, 4).unwrap();
+        plain.gather(&bytes, 3, &[1, 0]).unwrap();
+        ws.gather_inputs(Inputs::Bytes(&bytes), 3, &[1, 0], None).unwrap();
+        assert_eq!(ws.input[..6], plain.input[..6]);
+        ws.gather_inputs(Inputs::Bytes(&bytes), 3, &[1], Some(&s)).unwrap();
+        assert_eq!(&ws.input[..3], &[(7.0 / 255.0 - 1.0) / 2.0, (9.0f32 / 255.0 - 2.0) / 0.5, 11.0 / 255.0 - 3.0]);
+        assert_eq!(ws.gather_inputs(Inputs::Floats(&features), 3, &[3], None).unwrap_err().kind(), "shape");
+        model.set_standardization(Some(s)).unwrap();
+        assert!(model.set_standardization(None).is_ok());
+    }
+
+    #[test]
     fn a_crafted_header_is_refused_before_anything_is_allocated() {
         // 36 bytes: magic, sizes 2^24, 2^24, 10 (a 2^48-element weight matrix), no tensors.
         let mut w = Writer::default();
         w.raw(MODEL_MAGIC);
+        w.raw(&[1]);
         w.u32s(&[1 << 24, 1 << 24, 10]);
         assert_eq!(w.bytes.len(), 36);
         let error = Mlp::from_bytes(&w.bytes).unwrap_err();

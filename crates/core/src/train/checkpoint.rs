@@ -191,11 +191,16 @@ impl Trainer {
         next.train_rows = self.train_rows;
         next.train = self.train.take();
         next.test = self.test.take();
+        next.validation = self.validation.take();
+        // The input standardization is a function of the training data (fitted by set_train), not
+        // part of the state: it stays as it is.
+        next.model.standardization = self.model.standardization.clone();
         if let Some(train) = &next.train {
             if next.cursor > 0 && next.order.len() != train.rows {
                 let message = format!("the state's epoch order covers {} rows but the training set has {}", next.order.len(), train.rows);
                 self.train = next.train.take();
                 self.test = next.test.take();
+                self.validation = next.validation.take();
                 return Err(KernelError::Data(message));
             }
         }

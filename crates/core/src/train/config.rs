@@ -34,12 +34,18 @@ pub struct TrainConfig {
     pub evolution: EvolutionConfig,
     /// Track participation variables (the companion paper's baseline score) during training.
     pub participation: Option<ParticipationConfig>,
+    /// Standardize every input feature with the mean and standard deviation of the training
+    /// rows, fitted when the training set is set ([`crate::model::input::Standardization::fit`])
+    /// and kept in the model (and its file). Off: inputs enter as they are (bytes as `b / 255`).
+    pub standardize: bool,
 }
 
 impl TrainConfig {
     /// SHA-256 (hex) of every setting in a fixed little-endian layout (sizes, seed, batch,
-    /// optimizer, schedule, initial mass, evolution, participation): a checkpoint records it
-    /// outside the hashed state, and a trainer refuses a state taken under another configuration.
+    /// optimizer, schedule, initial mass, evolution, participation, then the bytes
+    /// `standardize` only when standardization is on, so that every configuration without it
+    /// keeps the fingerprint it had before the setting existed): a checkpoint records it outside
+    /// the hashed state, and a trainer refuses a state taken under another configuration.
     pub fn fingerprint(&self) -> String {
         use super::checkpoint::Writer;
         use crate::evolution::Fitness;
@@ -83,23 +89,21 @@ impl TrainConfig {
         w.u32(e.interval);
         w.u64(e.warmup);
         w.u32(e.anneal as u32);
-        match &e.stable {
-            None => w.u32(0),
-            Some(s) => {
-                w.u32(2);
-                let b = &s.bounds;
-                for v in [b.fitness_clip, b.max_step, b.max_mass, b.min_alive_frac] {
-                    w.f32(v);
-                }
-                w.u32(b.min_alive);
-                match &s.controller {
-                    None => w.u32(0),
-                    Some(c) => {
-                        w.u32(1);
-                        w.u32(c.epochs);
-                        for v in [c.target, c.eta_max, c.start, c.reach, c.rate, c.span, c.tol, c.pace, c.brake] {
-                            w.f32(v);
-                        }
+        // Numerics 2 only: a configuration without it keeps the fingerprint it had before.
+        if let Some(s) = &e.stable {
+            w.raw(b"numerics-2");
+            let b = &s.bounds;
+            for v in [b.fitness_clip, b.max_step, b.max_mass, b.min_alive_frac] {
+                w.f32(v);
+            }
+            w.u32(b.min_alive);
+            match &s.controller {
+                None => w.u32(0),
+                Some(c) => {
+                    w.u32(1);
+                    w.u32(c.epochs);
+                    for v in [c.target, c.eta_max, c.start, c.reach, c.rate, c.span, c.tol, c.pace, c.brake] {
+                        w.f32(v);
                     }
                 }
             }
@@ -112,6 +116,9 @@ impl TrainConfig {
                     w.f32(v);
                 }
             }
+        }
+        if self.standardize {
+            w.raw(b"standardize");
         }
         use sha2::{Digest, Sha256};
         Sha256::digest(&w.bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -183,11 +190,12 @@ impl TrainConfig {
         Ok(())
     }
 
-    /// Bytes of wasm memory a trainer of this configuration uses for `train_rows` and
-    /// `test_rows` images of `inputs` bytes: model, optimizer slots, gradients, evolution and
-    /// participation state, the batch workspace (at least 256 rows, for evaluation), and the data
-    /// with its epoch order. `None` when a size product overflows.
-    pub fn memory_bytes(&self, train_rows: usize, test_rows: usize) -> Option<u64> {
+    /// Bytes of wasm memory a trainer of this configuration uses for `train_rows` training rows
+    /// and `eval_rows` validation and test rows of `inputs` values of `value_bytes` bytes each
+    /// (1 for byte images, 4 for f32 features): model, optimizer slots, gradients, evolution and
+    /// participation state, the input standardization, the batch workspace (at least 256 rows,
+    /// for evaluation), and the data with its epoch order. `None` when a size product overflows.
+    pub fn memory_bytes(&self, train_rows: usize, eval_rows: usize, value_bytes: usize) -> Option<u64> {
         // In u64 whatever the platform, so that an impossible configuration still gets a number.
         let sizes: Vec<u64> = self.sizes.iter().map(|&s| s as u64).collect();
         if sizes.len() < 2 {
@@ -205,27 +213,33 @@ impl TrainConfig {
         }
         let floats = weights.checked_add(sizes[1..].iter().sum::<u64>())?.checked_add(hidden)?;
         // Model, gradients, optimizer slots; evolution (2 per population) and participation (1).
-        let state = floats.checked_mul(2 + self.optimizer.slots() as u64)?.checked_add(3 * hidden)?;
+        let state = floats.checked_mul(2 + self.optimizer.slots() as u64)?.checked_add(3 * hidden)?.checked_add(if self.standardize {
+            2 * inputs
+        } else {
+            0
+        })?;
         // Workspace: input, two buffers per hidden layer, logits, two deltas per row, packing.
         let rows = self.batch.max(256) as u64;
         let per_row = inputs.checked_add(2 * hidden)?.checked_add(classes)?.checked_add(2 * widest)?;
         let workspace = per_row.checked_mul(rows)?.checked_add(largest.max(widest.checked_mul(rows)?))?;
-        let data = (train_rows as u64 + test_rows as u64).checked_mul(inputs + 1)?.checked_add(4 * train_rows as u64)?;
+        let row = inputs.checked_mul(value_bytes as u64)?.checked_add(1)?;
+        let data = (train_rows as u64 + eval_rows as u64).checked_mul(row)?.checked_add(4 * train_rows as u64)?;
         state.checked_add(workspace)?.checked_mul(4)?.checked_add(data)
     }
 
-    /// Checks every range, and the memory a trainer needs with `train_rows` and `test_rows`
-    /// images, before any data is copied in; returns the bytes it needs.
-    pub fn memory_check(&self, train_rows: usize, test_rows: usize) -> Result<u64, KernelError> {
+    /// Checks every range, and the memory a trainer needs with `train_rows` training rows and
+    /// `eval_rows` validation and test rows of `value_bytes`-byte values (see
+    /// [`TrainConfig::memory_bytes`]), before any data is copied in; returns the bytes it needs.
+    pub fn memory_check(&self, train_rows: usize, eval_rows: usize, value_bytes: usize) -> Result<u64, KernelError> {
         self.validate()?;
-        self.check_memory(train_rows, test_rows)?;
-        Ok(self.memory_bytes(train_rows, test_rows).unwrap_or(u64::MAX))
+        self.check_memory(train_rows, eval_rows, value_bytes)?;
+        Ok(self.memory_bytes(train_rows, eval_rows, value_bytes).unwrap_or(u64::MAX))
     }
 
     /// Refuses a configuration that would need more than [`TRAINER_MEMORY_LIMIT`].
-    pub fn check_memory(&self, train_rows: usize, test_rows: usize) -> Result<(), KernelError> {
+    pub fn check_memory(&self, train_rows: usize, eval_rows: usize, value_bytes: usize) -> Result<(), KernelError> {
         let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
-        match self.memory_bytes(train_rows, test_rows) {
+        match self.memory_bytes(train_rows, eval_rows, value_bytes) {
             Some(bytes) if bytes <= TRAINER_MEMORY_LIMIT => Ok(()),
             needed => Err(KernelError::Limit(format!(
                 "layer sizes {:?} with batch {} need {} of wasm memory; a trainer may use at most {} GiB: use narrower hidden layers or a smaller batch",

@@ -5,6 +5,7 @@ use crate::emergence::{stable_step, StableState};
 use crate::error::KernelError;
 use crate::evolution::EvolutionState;
 use crate::kernels::loss::argmax_rows;
+use crate::model::input::{Inputs, Standardization};
 use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
 use crate::model::optim::{update, Optimizer, StepScalars};
 use crate::population::Layout;
@@ -17,27 +18,58 @@ use super::participation;
 /// PRNG stream of the per-epoch shuffle.
 pub const STREAM_SHUFFLE: u64 = 2;
 
-/// A byte image set: `rows × cols` pixels and one label per row.
-#[derive(Clone, Debug, Default)]
+/// What a data set's rows hold: byte images (each byte enters the network as `b / 255`) or f32
+/// features (entering as they are). Either may be standardized (see [`TrainConfig::standardize`]).
+#[derive(Clone, Debug)]
+pub enum Features {
+    Bytes(Vec<u8>),
+    Floats(Vec<f32>),
+}
+
+/// A data set: `rows × cols` values (bytes or f32 features) and one label per row.
+#[derive(Clone, Debug)]
 pub struct Data {
-    pub images: Vec<u8>,
+    pub features: Features,
     pub labels: Vec<u8>,
     pub rows: usize,
     pub cols: usize,
 }
 
 impl Data {
+    /// A byte image set: `rows` images of `cols` bytes.
     pub fn new(images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize, classes: usize) -> Result<Data, KernelError> {
-        if images.len() != crate::error::size_product("images", rows, cols)? {
-            return Err(KernelError::Shape(format!("{} image bytes for {rows} rows of {cols}", images.len())));
+        Data::checked(Features::Bytes(images), labels, rows, cols, classes)
+    }
+
+    /// An f32 feature set: `rows` rows of `cols` features, every one finite.
+    pub fn floats(features: Vec<f32>, labels: Vec<u8>, rows: usize, cols: usize, classes: usize) -> Result<Data, KernelError> {
+        Data::checked(Features::Floats(features), labels, rows, cols, classes)
+    }
+
+    fn checked(features: Features, labels: Vec<u8>, rows: usize, cols: usize, classes: usize) -> Result<Data, KernelError> {
+        let data = Data { features, labels, rows, cols };
+        let inputs = data.inputs();
+        if inputs.len() != crate::error::size_product("data", rows, cols)? {
+            return Err(KernelError::Shape(format!("{} {} for {rows} rows of {cols}", inputs.len(), inputs.noun())));
         }
-        if labels.len() != rows {
-            return Err(KernelError::Shape(format!("{} labels for {rows} images", labels.len())));
+        if data.labels.len() != rows {
+            return Err(KernelError::Shape(format!("{} labels for {rows} rows", data.labels.len())));
         }
-        if let Some((row, &label)) = labels.iter().enumerate().find(|(_, &y)| y as usize >= classes) {
+        if let Some((row, &label)) = data.labels.iter().enumerate().find(|(_, &y)| y as usize >= classes) {
             return Err(KernelError::label(row, label as u32, classes));
         }
-        Ok(Data { images, labels, rows, cols })
+        if let Some((row, col, value)) = inputs.first_non_finite(cols) {
+            return Err(KernelError::Data(format!("feature {col} of row {row} is {value}, not a finite number")));
+        }
+        Ok(data)
+    }
+
+    /// The values, borrowed.
+    pub fn inputs(&self) -> Inputs<'_> {
+        match &self.features {
+            Features::Bytes(b) => Inputs::Bytes(b),
+            Features::Floats(f) => Inputs::Floats(f),
+        }
     }
 }
 
@@ -63,6 +95,8 @@ pub struct Trainer {
     /// Rows of the training set, kept apart because `run` holds the data outside `self`.
     pub(super) train_rows: usize,
     pub(super) test: Option<Data>,
+    /// Rows held out of the training set for model selection and run-failure decisions.
+    pub(super) validation: Option<Data>,
     ws: Workspace,
     grads: Gradients,
     batch_labels: Vec<u8>,
@@ -85,7 +119,7 @@ impl Trainer {
         if config.sizes.len() < 2 || config.sizes.contains(&0) {
             return Err(KernelError::Config(format!("sizes: {:?} must be at least [inputs, classes], all positive", config.sizes)));
         }
-        config.check_memory(0, 0)?;
+        config.check_memory(0, 0, 1)?;
         let model = Mlp::new(&config.sizes, config.seed, config.initial_mass())?;
         let slots = model
             .layers
@@ -112,6 +146,7 @@ impl Trainer {
             train: None,
             train_rows: 0,
             test: None,
+            validation: None,
             ws,
             grads,
             batch_labels: vec![0; config.batch],
@@ -125,7 +160,7 @@ impl Trainer {
     fn check_data(&self, data: &Data) -> Result<(), KernelError> {
         if data.cols != self.model.inputs() {
             return Err(KernelError::Shape(format!(
-                "images have {} values each but the model's input layer has {}",
+                "rows have {} values each but the model's input layer has {}",
                 data.cols,
                 self.model.inputs()
             )));
@@ -133,6 +168,9 @@ impl Trainer {
         Ok(())
     }
 
+    /// The training set. With [`TrainConfig::standardize`], the input standardization is fitted
+    /// here, from these rows only ([`Standardization::fit`]): it is a function of the data, so
+    /// it is not part of the state bytes, and a resumed run recomputes the same statistics.
     pub fn set_train(&mut self, data: Data) -> Result<(), KernelError> {
         self.check_data(&data)?;
         if !self.order.is_empty() && self.order.len() != data.rows {
@@ -142,6 +180,8 @@ impl Trainer {
                 data.rows
             )));
         }
+        let standardization = if self.config.standardize { Some(Standardization::fit(data.inputs(), data.rows, data.cols)?) } else { None };
+        self.model.set_standardization(standardization)?;
         self.train_rows = data.rows;
         self.train = Some(data);
         Ok(())
@@ -151,8 +191,21 @@ impl Trainer {
     /// label per image (checked against the model's classes).
     pub fn set_data(&mut self, split: Split, images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<(), KernelError> {
         let data = Data::new(images, labels, rows, cols, self.model.classes())?;
+        self.set_split(split, data)
+    }
+
+    /// Copies an f32 feature set in as the `split` data: `rows` rows of `cols` features each
+    /// (every one finite), one label per row (checked against the model's classes).
+    pub fn set_features(&mut self, split: Split, features: Vec<f32>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<(), KernelError> {
+        let data = Data::floats(features, labels, rows, cols, self.model.classes())?;
+        self.set_split(split, data)
+    }
+
+    /// Sets the data of `split`.
+    pub fn set_split(&mut self, split: Split, data: Data) -> Result<(), KernelError> {
         match split {
             Split::Train => self.set_train(data),
+            Split::Validation => self.set_validation(data),
             Split::Test => self.set_test(data),
         }
     }
@@ -160,6 +213,12 @@ impl Trainer {
     pub fn set_test(&mut self, data: Data) -> Result<(), KernelError> {
         self.check_data(&data)?;
         self.test = Some(data);
+        Ok(())
+    }
+
+    pub fn set_validation(&mut self, data: Data) -> Result<(), KernelError> {
+        self.check_data(&data)?;
+        self.validation = Some(data);
         Ok(())
     }
 
@@ -247,7 +306,7 @@ impl Trainer {
             }
             let rows = (train.rows - self.cursor).min(self.config.batch);
             let indices = &self.order[self.cursor..self.cursor + rows];
-            self.ws.gather(&train.images, train.cols, indices)?;
+            self.ws.gather_inputs(train.inputs(), train.cols, indices, self.model.standardization.as_ref())?;
             for (slot, &idx) in self.batch_labels.iter_mut().zip(indices) {
                 *slot = train.labels[idx as usize];
             }
@@ -387,10 +446,11 @@ impl Trainer {
     pub fn evaluate(&mut self, split: Split) -> Result<Evaluation, KernelError> {
         let data = match split {
             Split::Train => self.train.as_ref(),
+            Split::Validation => self.validation.as_ref(),
             Split::Test => self.test.as_ref(),
         }
         .ok_or_else(|| KernelError::Data(format!("no {} data set", split.name())))?;
-        evaluate(&self.model, &mut self.ws, &data.images, &data.labels)
+        evaluate(&self.model, &mut self.ws, data.inputs(), &data.labels)
     }
 
     /// Loss and gradients of one batch of byte images, without changing any state
@@ -400,7 +460,7 @@ impl Trainer {
         let data = Data::new(images.to_vec(), labels.to_vec(), labels.len(), cols, self.model.classes())?;
         let mut ws = Workspace::new(&self.model, data.rows.max(1))?;
         let indices: Vec<u32> = (0..data.rows as u32).collect();
-        ws.gather(&data.images, cols, &indices)?;
+        ws.gather_inputs(data.inputs(), cols, &indices, self.model.standardization.as_ref())?;
         let mut grads = Gradients::zeros(&self.model);
         let loss = forward_backward(&self.model, &mut ws, &data.labels, &mut grads)?;
         let mut out = vec![loss as f32];
@@ -446,25 +506,30 @@ impl EpochProgress {
     }
 }
 
+/// The data sets a trainer holds: the training rows, the validation rows held out of them (model
+/// selection and run-failure decisions), and the test rows (reported, never deciding anything).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Split {
     Train,
+    Validation,
     Test,
 }
 
 impl Split {
-    /// `train` or `test`.
+    /// `train`, `validation` or `test`.
     pub fn parse(name: &str) -> Result<Split, KernelError> {
         match name {
             "train" => Ok(Split::Train),
+            "validation" => Ok(Split::Validation),
             "test" => Ok(Split::Test),
-            other => Err(KernelError::Config(format!("split \"{other}\" is not one of train, test"))),
+            other => Err(KernelError::Config(format!("split \"{other}\" is not one of train, validation, test"))),
         }
     }
 
     pub fn name(self) -> &'static str {
         match self {
             Split::Train => "train",
+            Split::Validation => "validation",
             Split::Test => "test",
         }
     }
@@ -507,6 +572,7 @@ mod tests {
             initial_mass: None,
             evolution: EvolutionConfig::dense(),
             participation: None,
+            standardize: false,
         }
     }
 
@@ -742,6 +808,137 @@ mod tests {
         let mut same = Trainer::new(config(5)).unwrap();
         same.set_train(toy(95, 1)).unwrap();
         assert!(same.load_state(&bytes).unwrap_err().to_string().contains("not a permutation"));
+    }
+
+    /// The toy problem as f32 features far from zero-centred: `raw = 1000 + 4·b` per byte `b`.
+    fn toy_floats(rows: usize, seed: u64) -> Data {
+        let bytes = toy(rows, seed);
+        let Features::Bytes(images) = &bytes.features else { unreachable!() };
+        let features = images.iter().map(|&b| 1000.0 + 4.0 * b as f32).collect();
+        Data::floats(features, bytes.labels.clone(), rows, bytes.cols, 4).unwrap()
+    }
+
+    fn run_all(t: &mut Trainer, batches: usize) {
+        let mut left = batches;
+        while left > 0 {
+            left -= t.run(left).unwrap();
+        }
+    }
+
+    #[test]
+    fn float_features_train_with_standardization_fitted_on_the_training_rows_only() {
+        let standardized = TrainConfig { standardize: true, ..config(0) };
+        let mut t = Trainer::new(standardized.clone()).unwrap();
+        let train = toy_floats(95, 1);
+        t.set_train(train.clone()).unwrap();
+        let fitted = Standardization::fit(train.inputs(), train.rows, train.cols).unwrap();
+        assert_eq!(t.model().standardization(), Some(&fitted));
+        // Validation and test rows never change the statistics.
+        t.set_validation(toy_floats(40, 3)).unwrap();
+        t.set_test(toy_floats(200, 2)).unwrap();
+        assert_eq!(t.model().standardization(), Some(&fitted));
+        run_all(&mut t, 400);
+        let test = t.evaluate(Split::Test).unwrap();
+        assert!(test.correct as f64 / test.rows as f64 > 0.9, "{test:?}");
+        let validation = t.evaluate(Split::Validation).unwrap();
+        assert_eq!(validation.rows, 40);
+        assert!(validation.correct as f64 / validation.rows as f64 > 0.85, "{validation:?}");
+        // Unstandardized, the same raw features (≈1000 ± 500) do not train at this rate.
+        let mut raw = Trainer::new(config(0)).unwrap();
+        raw.set_train(toy_floats(95, 1)).unwrap();
+        raw.set_test(toy_floats(200, 2)).unwrap();
+        let trained = (0..400).try_fold(0, |n, _| raw.run(1).map(|r| n + r));
+        assert!(
+            trained.is_err() || raw.evaluate(Split::Test).unwrap().correct < 150,
+            "raw features far from zero should not learn as well"
+        );
+    }
+
+    #[test]
+    fn standardizing_in_the_kernels_equals_training_on_standardized_features() {
+        // Raw features with `standardize` give the state (and so the stateHash) of the same
+        // features standardized by hand with the same f32 operations, without `standardize`: the
+        // statistics are not part of the state, and gather applies exactly (x − shift) / scale.
+        let train = toy_floats(95, 1);
+        let s = Standardization::fit(train.inputs(), train.rows, train.cols).unwrap();
+        let Features::Floats(raw) = &train.features else { unreachable!() };
+        let mut by_hand = raw.clone();
+        for row in by_hand.chunks_exact_mut(train.cols) {
+            s.apply(row);
+        }
+        let mut a = Trainer::new(TrainConfig { standardize: true, ..config(4) }).unwrap();
+        a.set_train(train.clone()).unwrap();
+        let mut b = Trainer::new(config(4)).unwrap();
+        b.set_train(Data::floats(by_hand, train.labels.clone(), train.rows, train.cols, 4).unwrap()).unwrap();
+        run_all(&mut a, 37);
+        run_all(&mut b, 37);
+        assert_eq!(a.state_hash(), b.state_hash());
+        assert_eq!(a.model().standardization(), Some(&s));
+        assert_eq!(b.model().standardization(), None);
+        // Bytes with standardization train exactly like their b / 255 floats with it.
+        let bytes = toy(95, 1);
+        let Features::Bytes(images) = &bytes.features else { unreachable!() };
+        let unit = Data::floats(images.iter().map(|&b| b as f32 / 255.0).collect(), bytes.labels.clone(), 95, 16, 4).unwrap();
+        let mut c = Trainer::new(TrainConfig { standardize: true, ..config(4) }).unwrap();
+        let mut d = Trainer::new(TrainConfig { standardize: true, ..config(4) }).unwrap();
+        c.set_train(bytes).unwrap();
+        d.set_train(unit).unwrap();
+        run_all(&mut c, 23);
+        run_all(&mut d, 23);
+        assert_eq!(c.state_hash(), d.state_hash());
+        assert_eq!(c.model().standardization(), d.model().standardization());
+    }
+
+    #[test]
+    fn a_standardized_run_resumes_exactly_with_statistics_recomputed_from_the_data() {
+        let standardized = TrainConfig { standardize: true, ..config(5) };
+        let straight = {
+            let mut t = Trainer::new(standardized.clone()).unwrap();
+            t.set_train(toy_floats(95, 1)).unwrap();
+            run_all(&mut t, 37);
+            t
+        };
+        let partial = {
+            let mut t = Trainer::new(standardized.clone()).unwrap();
+            t.set_train(toy_floats(95, 1)).unwrap();
+            run_all(&mut t, 13);
+            t
+        };
+        // State first, then data; and data first, then state.
+        let mut resumed = Trainer::new(standardized.clone()).unwrap();
+        resumed.load_state(&partial.state()).unwrap();
+        resumed.set_train(toy_floats(95, 1)).unwrap();
+        run_all(&mut resumed, 24);
+        assert_eq!(resumed.state_hash(), straight.state_hash());
+        let mut resumed = Trainer::new(standardized.clone()).unwrap();
+        resumed.set_train(toy_floats(95, 1)).unwrap();
+        resumed.load_state_checked(&partial.state(), &standardized.fingerprint()).unwrap();
+        run_all(&mut resumed, 24);
+        assert_eq!(resumed.state_hash(), straight.state_hash());
+        assert_eq!(resumed.model().to_bytes(), straight.model().to_bytes(), "the model file, standardization included");
+        // The setting is part of the fingerprint (only when on: configurations without it keep theirs).
+        assert_ne!(standardized.fingerprint(), config(5).fingerprint());
+        // Pinned from before the setting existed (`standardize: false` appends nothing).
+        assert_eq!(config(5).fingerprint(), "a53932ad62162891ae9a6ab7e1cd9d0304b58d44f5cb544d85a3dfc76a121a9c");
+    }
+
+    #[test]
+    fn float_data_is_checked_and_splits_are_named() {
+        let error = Data::floats(vec![1.0, f32::INFINITY, 0.0, 0.0], vec![0, 1], 2, 2, 4).unwrap_err();
+        assert!(error.to_string() == "feature 1 of row 0 is inf, not a finite number" && error.kind() == "data", "{error}");
+        assert_eq!(Data::floats(vec![0.0; 3], vec![0, 1], 2, 2, 4).unwrap_err().to_string(), "3 feature values for 2 rows of 2");
+        assert_eq!(Data::floats(vec![0.0; 4], vec![0, 9], 2, 2, 4).unwrap_err().kind(), "data");
+        let mut t = Trainer::new(config(0)).unwrap();
+        assert_eq!(
+            t.set_features(Split::Validation, vec![0.0; 4], vec![0, 1], 2, 2).unwrap_err().kind(),
+            "shape",
+            "2 features for 16 inputs"
+        );
+        assert!(t.evaluate(Split::Validation).unwrap_err().to_string().contains("no validation data set"));
+        t.set_features(Split::Validation, vec![0.5; 32], vec![0, 1], 2, 16).unwrap();
+        assert_eq!(t.evaluate(Split::Validation).unwrap().rows, 2);
+        assert_eq!(Split::parse("validation").unwrap(), Split::Validation);
+        assert!(Split::parse("valid").unwrap_err().to_string().contains("not one of train, validation, test"));
     }
 
     #[test]
