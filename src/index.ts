@@ -47,6 +47,7 @@ export { datasetFromArrays, type ArraySplit, type ArraysDatasetInput } from './d
 export { csvFiles, DEFAULT_LABEL_COLUMN, loadCsvDataset, type CsvOptions } from './data/csv.js';
 export { labelClasses, MAX_CLASSES } from './data/labels.js';
 export { evenlySpreadRows, holdOut, takeRows } from './data/split.js';
+export { inputVariant, type InputVariant } from './data/variants.js';
 
 // Training, the after-training step, and runs kept in folders.
 export {
