@@ -64,6 +64,19 @@ pub enum Scope {
 /// index) ascending and removes `round(fraction · total)` (per layer: `round(fraction · n_l)`).
 /// Refuses a fraction outside `[0, 1)` and any pruning that would empty a layer.
 pub fn survivors(model: &Mlp, scores: &[Vec<f32>], fraction: f64, scope: Scope) -> Result<Vec<Vec<bool>>, KernelError> {
+    survivors_by(model, scores, None, fraction, scope)
+}
+
+/// [`survivors`] with ties of the score broken by `tiebreak` (ascending: the less fit first)
+/// before (layer, index): under numerics 2 the trainer passes the smoothed fitness, so tied
+/// masses (a saturated logistic layer) are pruned by evidence, not by position.
+pub fn survivors_by(
+    model: &Mlp,
+    scores: &[Vec<f32>],
+    tiebreak: Option<&[Vec<f32>]>,
+    fraction: f64,
+    scope: Scope,
+) -> Result<Vec<Vec<bool>>, KernelError> {
     if !(0.0..1.0).contains(&fraction) || fraction.is_nan() {
         return Err(KernelError::Config(format!(
             "cannot prune {}% of populations: the fraction must be in [0, 1) so that every layer keeps at least one",
@@ -71,7 +84,7 @@ pub fn survivors(model: &Mlp, scores: &[Vec<f32>], fraction: f64, scope: Scope) 
         )));
     }
     let mut keep: Vec<Vec<bool>> = model.masses.iter().map(|m| vec![true; m.len()]).collect();
-    let key = |l: usize, i: usize| (model.masses[l][i] > 0.0, scores[l][i]);
+    let key = |l: usize, i: usize| (model.masses[l][i] > 0.0, scores[l][i], tiebreak.map_or(0.0, |t| t[l][i]));
     let mut order: Vec<(usize, usize)> = Vec::new();
     let groups: Vec<Vec<usize>> = match scope {
         Scope::Global => vec![(0..model.masses.len()).collect()],
@@ -84,7 +97,7 @@ pub fn survivors(model: &Mlp, scores: &[Vec<f32>], fraction: f64, scope: Scope) 
         }
         order.sort_by(|&(la, ia), &(lb, ib)| {
             let (ka, kb) = (key(la, ia), key(lb, ib));
-            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then((la, ia).cmp(&(lb, ib)))
+            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(ka.2.total_cmp(&kb.2)).then((la, ia).cmp(&(lb, ib)))
         });
         let remove = (fraction * order.len() as f64).round() as usize;
         for &(l, i) in &order[..remove] {
@@ -116,8 +129,13 @@ impl Pruning {
     /// The masked model (pruned populations get mass 0). `participation` is needed by
     /// [`Score::Participation`] only.
     pub fn apply(&self, model: &Mlp, participation: Option<&[Vec<f32>]>) -> Result<Mlp, KernelError> {
+        self.apply_with(model, participation, None)
+    }
+
+    /// [`Pruning::apply`] with score ties broken by `tiebreak` (see [`survivors_by`]).
+    pub fn apply_with(&self, model: &Mlp, participation: Option<&[Vec<f32>]>, tiebreak: Option<&[Vec<f32>]>) -> Result<Mlp, KernelError> {
         let scores = scores(model, self.score, self.seed, participation)?;
-        let keep = survivors(model, &scores, self.fraction, self.scope)?;
+        let keep = survivors_by(model, &scores, tiebreak, self.fraction, self.scope)?;
         Ok(masked(model, &keep))
     }
 }
@@ -270,5 +288,19 @@ mod tests {
         let r1 = scores(&m, Score::Random, 4, None).unwrap();
         assert_eq!(r1, scores(&m, Score::Random, 4, None).unwrap());
         assert!(scores(&m, Score::Participation, 0, None).is_err());
+    }
+
+    #[test]
+    fn ties_can_be_broken_by_fitness_instead_of_position() {
+        let mut m = model();
+        m.masses = vec![vec![1.0; 5], vec![1.0; 4]];
+        let s = scores(&m, Score::Mass, 0, None).unwrap();
+        // By position: the first two of layer 0 go.
+        let by_index = survivors(&m, &s, 2.0 / 9.0, Scope::Global).unwrap();
+        assert_eq!(by_index[0], vec![false, false, true, true, true]);
+        // By fitness: the two least fit go, wherever they are.
+        let fitness = vec![vec![0.5, 0.4, 0.3, 0.2, 0.1], vec![0.9, -1.0, 0.8, 0.7]];
+        let by_fitness = survivors_by(&m, &s, Some(&fitness), 2.0 / 9.0, Scope::Global).unwrap();
+        assert_eq!(by_fitness, vec![vec![true, true, true, true, false], vec![true, false, true, true]]);
     }
 }

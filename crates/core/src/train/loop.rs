@@ -252,7 +252,9 @@ impl Trainer {
     /// the tracked variables.
     pub fn pruned(&self, score: Score, fraction: f64, scope: Scope) -> Result<Mlp, KernelError> {
         let participation = (!self.participation.is_empty()).then_some(self.participation.as_slice());
-        Pruning { score, fraction, scope, seed: self.config.seed }.apply(&self.model, participation)
+        // Numerics 2 breaks ties of the score by smoothed fitness (numerics 1: by position, as 0.1.0).
+        let tiebreak = self.config.evolution.stable.is_some().then_some(self.evolution.smoothed.as_slice());
+        Pruning { score, fraction, scope, seed: self.config.seed }.apply_with(&self.model, participation, tiebreak)
     }
 
     /// Optimizer steps taken.
