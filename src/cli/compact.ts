@@ -1,21 +1,13 @@
 import type { Command } from 'commander';
 import { compactChecked, inferenceSpeed, saveModel, splitInputs } from '../index.js';
-import { number, positiveInteger } from './options.js';
-import { openModel, percent, type TestDataFlags, testSet } from './model-io.js';
+import { positiveInteger } from './options.js';
+import { addTestDataOptions, openModel, percent, type TestDataFlags, testSet } from './model-io.js';
 
 export function registerCompact(program: Command): void {
-  program
-    .command('compact')
+  addTestDataOptions(program.command('compact'))
     .description('build the physically smaller plain MLP (dead populations removed, masses folded in), check it and time it')
     .argument('<model>', 'a model file or a run directory with model.bin')
     .requiredOption('--out <file>', 'where to save the compact model')
-    .option(
-      '--dataset <name>',
-      "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> | csv:<train.csv>[,<test.csv>] (default: the run's own dataset, else mnist)",
-    )
-    .option('--label <column>', "a csv: dataset's label column (default: the run's own, else label)")
-    .option('--test-fraction <f>', "a single-file csv: dataset's held-out test fraction (default: the run's own)", number('--test-fraction'))
-    .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'))
     .option('--batch <n>', 'inference batch for the timing', positiveInteger('--batch'), 128)
     .option('--json', 'print the result as one JSON object')
     .addHelpText('after', '\nExamples:\n  $ evoprune compact runs/emergent --out emergent-compact.bin')

@@ -1,20 +1,11 @@
 import type { Command } from 'commander';
-import { number, positiveInteger } from './options.js';
 import { splitInputs } from '../index.js';
-import { openModel, percent, type TestDataFlags, testSet } from './model-io.js';
+import { addTestDataOptions, openModel, percent, type TestDataFlags, testSet } from './model-io.js';
 
 export function registerEval(program: Command): void {
-  program
-    .command('eval')
+  addTestDataOptions(program.command('eval'))
     .description('evaluate a saved model (or a run directory) on a test set')
     .argument('<model>', 'a model file or a run directory with model.bin')
-    .option(
-      '--dataset <name>',
-      "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> | csv:<train.csv>[,<test.csv>] (default: the run's own dataset, else mnist)",
-    )
-    .option('--label <column>', "a csv: dataset's label column (default: the run's own, else label)")
-    .option('--test-fraction <f>', "a single-file csv: dataset's held-out test fraction (default: the run's own)", number('--test-fraction'))
-    .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'))
     .option('--json', 'print the result as one JSON object')
     .addHelpText('after', '\nExamples:\n  $ evoprune eval runs/emergent/model.bin\n  $ evoprune eval runs/emergent --json')
     .action((path: string, flags: TestDataFlags & { json?: boolean }) => {

@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { number, positiveInteger } from './options.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Dataset, isFeatureSet, loadDataset, loadModel, type WasmModel } from '../index.js';
@@ -80,6 +82,18 @@ export function testSet(opened: OpenedModel, flags: TestDataFlags, model: WasmMo
     );
   }
   return data;
+}
+
+/** The options that choose the test data of eval, prune and compact (default: the run's own). */
+export function addTestDataOptions(command: Command): Command {
+  return command
+    .option(
+      '--dataset <name>',
+      "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> | csv:<train.csv>[,<test.csv>] (default: the run's own dataset, else mnist)",
+    )
+    .option('--label <column>', "a csv: dataset's label column (default: the run's own, else label)")
+    .option('--test-fraction <f>', "a single-file csv: dataset's held-out test fraction (default: the run's own)", number('--test-fraction'))
+    .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'));
 }
 
 export function percent(x: number): string {

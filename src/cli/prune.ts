@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { REGISTRY, saveModel, SCOPE_NAMES, type ScoreName, splitInputs } from '../index.js';
-import { nonNegativeInteger, number, positiveInteger } from './options.js';
-import { openModel, percent, testSet } from './model-io.js';
+import { nonNegativeInteger } from './options.js';
+import { addTestDataOptions, openModel, percent, testSet } from './model-io.js';
 
 function fraction(value: string): number {
   const n = Number(value.endsWith('%') ? Number(value.slice(0, -1)) / 100 : value);
@@ -11,8 +11,7 @@ function fraction(value: string): number {
 }
 
 export function registerPrune(program: Command): void {
-  program
-    .command('prune')
+  addTestDataOptions(program.command('prune'))
     .description('hard-prune a saved model to a target sparsity and evaluate it without retraining')
     .argument('<model>', 'a model file or a run directory with model.bin')
     .requiredOption('--fraction <f>', 'fraction of hidden populations to remove, e.g. 0.5 or 50%', fraction)
@@ -23,13 +22,6 @@ export function registerPrune(program: Command): void {
     )
     .addOption(new Option('--scope <scope>', REGISTRY.scopes.map((s) => `${s.name}: ${s.description}`).join('; ')).choices(SCOPE_NAMES).default('global'))
     .option('--seed <n>', 'seed of the random score', nonNegativeInteger('--seed'), 0)
-    .option(
-      '--dataset <name>',
-      "test data: mnist | fashion-mnist | fashion-mnist:<folder> | idx:<folder> | csv:<train.csv>[,<test.csv>] (default: the run's own dataset, else mnist)",
-    )
-    .option('--label <column>', "a csv: dataset's label column (default: the run's own, else label)")
-    .option('--test-fraction <f>', "a single-file csv: dataset's held-out test fraction (default: the run's own)", number('--test-fraction'))
-    .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'))
     .option('--out <file>', 'save the pruned (masked) model')
     .option('--json', 'print the result as one JSON object')
     .addHelpText(
