@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
-import { cli } from '../helpers/cli.js';
+import { cli, smallTrainArgs } from '../helpers/cli.js';
 
 describe('run directories and the model commands', () => {
   const data = tempDir();
@@ -12,24 +12,7 @@ describe('run directories and the model commands', () => {
   const run = join(runs, 'evolving');
 
   it('train --out writes the run; a second run there needs --force', () => {
-    const args = [
-      'train',
-      '--dataset',
-      dataset,
-      '--hidden',
-      '24,16',
-      '--epochs',
-      '3',
-      '--batch',
-      '10',
-      '--lr',
-      '0.1',
-      '--target-sparsity',
-      '0.5',
-      '--out',
-      run,
-      '--quiet',
-    ];
+    const args = [...smallTrainArgs(dataset), '--target-sparsity', '0.5', '--out', run, '--quiet'];
     const r = cli(args);
     expect(r.code, r.stderr).toBe(0);
     for (const file of ['config.json', 'metrics.csv', 'telemetry.json', 'summary.json', 'model.bin', 'report.md', 'survival.svg'])

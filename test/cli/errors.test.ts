@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { existsSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { trainingReporter } from '../../src/cli/progress.js';
-import { cli, cliAsync } from '../helpers/cli.js';
+import { cli, cliAsync, smallTrainArgs } from '../helpers/cli.js';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
 
 const data = tempDir();
@@ -81,17 +81,7 @@ describe('exit codes and messages', () => {
     const more = tempDir();
     writeIdxDataset(more, 200, 4, 3);
     const args = (numerics: string) => [
-      'train',
-      '--dataset',
-      `idx:${more}`,
-      '--hidden',
-      '24,16',
-      '--epochs',
-      '3',
-      '--batch',
-      '10',
-      '--lr',
-      '0.1',
+      ...smallTrainArgs(`idx:${more}`),
       '--dynamic',
       'exponential',
       '--eta',

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { cli, smallTrainArgs } from '../helpers/cli.js';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
 
 const data = tempDir();
@@ -21,24 +21,7 @@ describe.each(Object.entries(variants))('a %s run through the README workflow', 
   const run = join(runs, kind);
 
   it('train --out, then report', () => {
-    const trained = cli([
-      'train',
-      '--dataset',
-      dataset,
-      '--hidden',
-      '24,16',
-      '--epochs',
-      '3',
-      '--batch',
-      '10',
-      '--lr',
-      '0.1',
-      ...flags,
-      '--out',
-      run,
-      '--quiet',
-      '--json',
-    ]);
+    const trained = cli([...smallTrainArgs(dataset), ...flags, '--out', run, '--quiet', '--json']);
     expect(trained.code, trained.stderr).toBe(0);
     const summary = JSON.parse(trained.stdout.trim().split('\n').pop()!);
     if (kind === 'dense') expect(summary.sparsity).toBe(0);

@@ -24,3 +24,8 @@ export function cliAsync(args: string[], options: { cwd?: string; onStderr?: (te
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
   return { child, done };
 }
+
+/** The CLI tests' small training run (a 24-16 network, 3 epochs of batch 10): seconds, yet long enough for extinctions. */
+export function smallTrainArgs(dataset: string): string[] {
+  return ['train', '--dataset', dataset, '--hidden', '24,16', '--epochs', '3', '--batch', '10', '--lr', '0.1'];
+}
