@@ -1,11 +1,10 @@
 // CSV datasets: `csv:<train.csv>[,<test.csv>]`, parsed by arquero. Node (reads files).
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as aq from 'arquero';
 import { ConfigError } from '../config/errors.js';
 import { DataError } from './idx-parse.js';
 import { labelClasses } from './labels.js';
-import { evenlySpreadRows, firstRows, takeRows } from './split.js';
+import { readSource } from './source.js';
+import { firstRows, holdOut } from './split.js';
 import type { Dataset, DatasetSource, FeatureSet } from './types.js';
 
 /** The label column when none is named. */
@@ -35,13 +34,7 @@ interface CsvFile {
 }
 
 function readCsv(file: string): CsvFile {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const source = { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const { bytes, source } = readSource(file);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -168,14 +161,7 @@ export function loadCsvDataset(spec: string, options: CsvOptions = {}): Dataset<
     if (!(f > 0 && f < 1) || n < 1 || n >= trainSet.rows) {
       throw new ConfigError(`testFraction: ${f} of ${trainSet.rows} rows is ${n} test rows; it must leave at least 1 test row and 1 training row`);
     }
-    const held = evenlySpreadRows(trainSet.rows, n);
-    const isHeld = new Uint8Array(trainSet.rows);
-    for (const r of held) isHeld[r] = 1;
-    testSet = takeRows(trainSet, held);
-    trainSet = takeRows(
-      trainSet,
-      Array.from({ length: trainSet.rows }, (_, r) => r).filter((r) => !isHeld[r]),
-    );
+    ({ kept: trainSet, held: testSet } = holdOut(trainSet, n, 'testFraction'));
   }
   return {
     name: spec,

