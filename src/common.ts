@@ -62,4 +62,4 @@ export {
   type PruneScope,
   type PruneSpec,
 } from './prune/prune.js';
-export { canonical, TIMING_FIELDS } from './run/schema.js';
+export { canonical, plainTelemetry, TIMING_FIELDS, typedTelemetry, type PlainTelemetry } from './run/schema.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { number, positiveInteger } from './options.js';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dataset, isFeatureSet, loadDataset, loadModel, type WasmModel } from '../index.js';
+import { type Dataset, isFeatureSet, loadDataset, loadModel, readRunConfig, readRunSummary, type WasmModel } from '../index.js';
 
 /** A saved model, and the dataset and test limit of the run that trained it (when known). */
 export interface OpenedModel {
@@ -17,29 +17,13 @@ export interface OpenedModel {
   classNames?: string[];
 }
 
-function readJson(file: string): Record<string, unknown> {
-  if (!existsSync(file)) return {};
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-}
-
 /** A model file, or a run directory holding model.bin (and config.json, which names its data). */
 export function openModel(path: string): OpenedModel {
   if (!(existsSync(path) && statSync(path).isDirectory())) return { model: loadModel(path) };
-  const run = readJson(join(path, 'config.json'));
-  const summary = readJson(join(path, 'summary.json'));
-  const classNames = summary.classNames;
-  return {
-    model: loadModel(join(path, 'model.bin')),
-    dataset: typeof run.dataset === 'string' ? run.dataset : undefined,
-    testLimit: typeof run.testLimit === 'number' ? run.testLimit : undefined,
-    label: typeof run.label === 'string' ? run.label : undefined,
-    testFraction: typeof run.testFraction === 'number' ? run.testFraction : undefined,
-    classNames: Array.isArray(classNames) && classNames.every((c) => typeof c === 'string') ? (classNames as string[]) : undefined,
-  };
+  const model = loadModel(join(path, 'model.bin'));
+  const run = existsSync(join(path, 'config.json')) ? readRunConfig(path) : undefined;
+  const summary = existsSync(join(path, 'summary.json')) ? readRunSummary(path) : undefined;
+  return { model, dataset: run?.dataset, testLimit: run?.testLimit, label: run?.label, testFraction: run?.testFraction, classNames: summary?.classNames };
 }
 
 /** Flags that choose the test data of `eval`, `prune` and `compact`. */

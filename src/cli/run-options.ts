@@ -87,7 +87,7 @@ export function configFromFlags(flags: RunFlags, base: Record<string, unknown> =
 }
 
 /** The settings the user gave, through --config and flags (flags win), unresolved. */
-export function givenSettings(flags: RunFlags): Record<string, unknown> {
+function givenSettings(flags: RunFlags): Record<string, unknown> {
   const file = flags.config ? readConfigFile(flags.config) : {};
   const fromFlags = defined({
     preset: flags.preset,

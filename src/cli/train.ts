@@ -1,5 +1,6 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, readRunConfig, runDirForName, trainRun } from '../index.js';
+import { ConfigError, plainTelemetry, readRunConfig, runDirForName, trainRun } from '../index.js';
 import { positiveInteger } from './options.js';
 import { addRunOptions, configFromFlags, type RunFlags } from './run-options.js';
 import { trainingReporter } from './progress.js';
@@ -62,18 +63,18 @@ Examples:
           }),
         () => reporter.stop(),
       ).finally(() => reporter.stop());
-      const { summary, replacedTo, resumedFrom, alreadyFinished } = result;
+      const { summary, replacedTo, resumedFrom, alreadyFinished, files } = result;
       if (dir && !flags.quiet) {
-        if (alreadyFinished) process.stderr.write(`${dir} holds a finished run: nothing to resume, nothing changed\n`);
+        if (alreadyFinished && files.length > 0)
+          process.stderr.write(`${dir} holds a finished run: nothing to resume; wrote its missing ${files.map((f) => basename(f)).join(', ')}\n`);
+        else if (alreadyFinished) process.stderr.write(`${dir} holds a finished run: nothing to resume, nothing changed\n`);
         else if (flags.resume !== undefined) process.stderr.write(`resumed from step ${resumedFrom}; `);
         if (replacedTo) process.stderr.write(`moved the run it replaced to ${replacedTo}\n`);
         if (!alreadyFinished) process.stderr.write(`wrote the run to ${dir}\n`);
       }
       if (flags.json) {
-        // Telemetry holds typed arrays; JSON carries them as plain arrays.
         const { telemetry, model: _bytes, ...rest } = summary;
-        const plain = telemetry.map((t) => ({ ...t, masses: t.masses.map((m) => Array.from(m)), fitness: t.fitness.map((f) => Array.from(f)) }));
-        process.stdout.write(JSON.stringify({ ...rest, telemetry: plain }) + '\n');
+        process.stdout.write(JSON.stringify({ ...rest, telemetry: plainTelemetry(telemetry) }) + '\n');
       } else {
         const living = summary.alive.join('+');
         process.stdout.write(

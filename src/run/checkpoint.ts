@@ -2,8 +2,9 @@
 // stateHash is unchanged by it) followed by the trainer's full state. Platform-neutral.
 import type { TrainConfig } from '../config/schema.js';
 import type { EpochProgress } from '../engine/trainer.js';
-import type { EpochMetrics, TelemetryRecord } from '../train/loop.js';
+import type { EpochMetrics } from '../train/loop.js';
 import type { Provenance } from './provenance.js';
+import type { PlainTelemetry } from './schema.js';
 
 /** First bytes of a checkpoint file; the last byte is the format version. */
 const MAGIC = new TextEncoder().encode('EVOPRUNE-CKPT\0\0\x01');
@@ -19,7 +20,7 @@ export interface CheckpointProgress {
   epochProgress: EpochProgress;
   /** The epochs finished so far (their metrics), and the telemetry taken so far. */
   history: EpochMetrics[];
-  telemetry: { step: number; epoch: number; alive: number[]; masses: number[][]; fitness: number[][]; eta?: number[] }[];
+  telemetry: PlainTelemetry;
 }
 
 export interface CheckpointHeader {
@@ -73,18 +74,4 @@ export function decodeCheckpoint(bytes: Uint8Array, file: string): Checkpoint {
     if (header[field] === undefined) throw new CheckpointError(`${file}: its header has no ${field}`);
   }
   return { header, state: bytes.slice(start + length) };
-}
-
-/** Telemetry as stored in a checkpoint (plain arrays). */
-export function plainTelemetry(records: readonly TelemetryRecord[]): CheckpointProgress['telemetry'] {
-  return records.map((t) => ({ ...t, masses: t.masses.map((m) => Array.from(m)), fitness: t.fitness.map((f) => Array.from(f)) }));
-}
-
-export function typedTelemetry(records: CheckpointProgress['telemetry']): TelemetryRecord[] {
-  return records.map((t) => ({
-    ...t,
-    eta: t.eta ?? [],
-    masses: t.masses.map((m) => Float32Array.from(m)),
-    fitness: t.fitness.map((f) => Float32Array.from(f)),
-  }));
 }

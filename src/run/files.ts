@@ -2,8 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import type { TrainConfig } from '../config/schema.js';
-import type { TelemetryRecord, TrainSummary } from '../train/loop.js';
-import { parseRunFile, pruningSchema, runSummarySchema, telemetrySchema, type RunSummaryFile } from './schema.js';
+import type { EpochMetrics, TelemetryRecord, TrainSummary } from '../train/loop.js';
+import {
+  epochMetricsSchema,
+  parseRunFile,
+  plainTelemetry,
+  pruningSchema,
+  runSummarySchema,
+  telemetrySchema,
+  typedTelemetry,
+  type RunSummaryFile,
+} from './schema.js';
 import type { PruneResult } from '../prune/prune.js';
 
 /** Writes one named file of a run and returns its path (atomically, recorded as evoprune's). */
@@ -11,8 +20,7 @@ export type WriteFile = (name: string, data: string | Uint8Array) => string;
 
 /** Telemetry as plain arrays (JSON), validated against the schema its readers use. */
 function telemetryJson(telemetry: readonly TelemetryRecord[]): string {
-  const plain = telemetry.map((t) => ({ ...t, masses: t.masses.map((m) => Array.from(m)), fitness: t.fitness.map((f) => Array.from(f)) }));
-  return JSON.stringify(telemetrySchema.parse(plain)) + '\n';
+  return JSON.stringify(telemetrySchema.parse(plainTelemetry(telemetry))) + '\n';
 }
 
 /**
@@ -71,9 +79,27 @@ export function readPruning(dir: string): PruneResult[] {
 /** telemetry.json of a run folder, with typed arrays as in memory. */
 export function readTelemetry(dir: string): TelemetryRecord[] {
   const { text, file } = read(dir, 'telemetry.json');
-  return parseRunFile(telemetrySchema, text, file).map((t) => ({
-    ...t,
-    masses: t.masses.map((m) => Float32Array.from(m)),
-    fitness: t.fitness.map((f) => Float32Array.from(f)),
-  }));
+  return typedTelemetry(parseRunFile(telemetrySchema, text, file));
+}
+
+/** metrics.csv of a run folder, validated, as the per-epoch history it was written from. */
+export function readHistory(dir: string): EpochMetrics[] {
+  const { text, file } = read(dir, 'metrics.csv');
+  // alive is `a+b`, or a bare count with one hidden layer: read it as text either way.
+  const rows = aq.fromCSV(text, { parse: { alive: String } }).objects() as Record<string, unknown>[];
+  const parsed = rows.map((row) => ({ ...row, alive: String(row.alive).split('+').map(Number) }));
+  return parseRunFile(epochMetricsSchema.array(), JSON.stringify(parsed), file);
+}
+
+/** A finished run as training returned it (summary, history, telemetry), read back from its folder. */
+export function readFinishedRun(dir: string, config: TrainConfig): TrainSummary {
+  const { epochsRun: _e, config: _c, testLoss, validationLoss, ...summary } = readRunSummary(dir);
+  return {
+    ...summary,
+    testLoss: testLoss ?? Number.NaN,
+    ...(validationLoss === undefined ? {} : { validationLoss: validationLoss ?? Number.NaN }),
+    history: readHistory(dir),
+    telemetry: readTelemetry(dir),
+    config,
+  };
 }

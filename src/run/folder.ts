@@ -230,11 +230,6 @@ export class RunFolder {
     return writeOwned(this.dir, name, data);
   }
 
-  /** Makes the folder exist (marked) without writing a file, e.g. before sub-folders go in. */
-  ensure(): void {
-    this.prepare();
-  }
-
   /** Releases the lock (idempotent). */
   async close(): Promise<void> {
     const release = this.release;

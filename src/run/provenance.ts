@@ -17,12 +17,11 @@ export interface Provenance {
   gitCommit?: string;
   /** SHA-256 of the kernels' .wasm, and the toolchain that built it (pkg/BUILD-INFO.json). */
   kernels: { sha256: string; build: Record<string, unknown> };
-  numerics: number;
   runtime: { node: string; v8: string; platform: string; arch: string; cpu: string };
   dataset: { name: string; files: DatasetSource[] };
 }
 
-let cached: Omit<Provenance, 'numerics' | 'dataset'> | undefined;
+let cached: Omit<Provenance, 'dataset'> | undefined;
 
 /** The kernels' .wasm the Node engine loads. */
 export const KERNELS_WASM = join(ROOT, 'pkg/evoprune_wasm_bg.wasm');
@@ -37,7 +36,7 @@ function gitCommit(): string | undefined {
 }
 
 /** The machine-and-build part of a run's provenance (computed once per process). */
-export function buildProvenance(): Omit<Provenance, 'numerics' | 'dataset'> {
+export function buildProvenance(): Omit<Provenance, 'dataset'> {
   if (!cached) {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const infoFile = join(ROOT, 'pkg/BUILD-INFO.json');
@@ -55,9 +54,9 @@ export function buildProvenance(): Omit<Provenance, 'numerics' | 'dataset'> {
   return cached;
 }
 
-/** Provenance of a run of `numerics` on `dataset`. */
-export function runProvenance(numerics: number, dataset: { name: string; sources?: DatasetSource[] }): Provenance {
-  return { ...buildProvenance(), numerics, dataset: { name: dataset.name, files: dataset.sources ?? [] } };
+/** Provenance of a run on `dataset` (its numerics version is in its configuration). */
+export function runProvenance(dataset: { name: string; sources?: DatasetSource[] }): Provenance {
+  return { ...buildProvenance(), dataset: { name: dataset.name, files: dataset.sources ?? [] } };
 }
 
 /** Named differences between two provenance records (for `verify`). */
@@ -67,7 +66,6 @@ export function provenanceChanges(before: Provenance, now: Provenance): string[]
     evoprune: p.evoprune,
     gitCommit: p.gitCommit ?? '-',
     'kernels.sha256': p.kernels.sha256,
-    numerics: String(p.numerics),
     'runtime.node': p.runtime.node,
     'runtime.v8': p.runtime.v8,
     'runtime.platform': `${p.runtime.platform}/${p.runtime.arch}`,

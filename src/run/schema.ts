@@ -1,10 +1,13 @@
 // The files of a run folder, as zod schemas shared by the writers and every reader, so that a
 // field renamed in one place cannot silently disappear in another. Platform-neutral.
 import { z } from 'zod';
+import type { TelemetryRecord } from '../train/loop.js';
 
-const epochMetrics = z.object({
+/** One metrics.csv row, as read back (alive as per-layer counts). */
+export const epochMetricsSchema = z.object({
   epoch: z.number().int(),
   trainLoss: z.number(),
+  trainAccuracy: z.number(),
   /** Only with a validation set. */
   validationLoss: z.number().optional(),
   validationAccuracy: z.number().optional(),
@@ -72,6 +75,24 @@ export const telemetrySchema = z.array(
   }),
 );
 
+/** Telemetry as JSON and checkpoints hold it: plain arrays. */
+export type PlainTelemetry = z.input<typeof telemetrySchema>;
+
+/** Telemetry as JSON holds it (typed arrays become plain ones). */
+export function plainTelemetry(records: readonly TelemetryRecord[]): PlainTelemetry {
+  return records.map((t) => ({ ...t, masses: t.masses.map((m) => Array.from(m)), fitness: t.fitness.map((f) => Array.from(f)) }));
+}
+
+/** Telemetry as training keeps it in memory (Float32Array masses and fitness; η [] where not recorded). */
+export function typedTelemetry(records: PlainTelemetry): TelemetryRecord[] {
+  return records.map((t) => ({
+    ...t,
+    eta: t.eta ?? [],
+    masses: t.masses.map((m) => Float32Array.from(m)),
+    fitness: t.fitness.map((f) => Float32Array.from(f)),
+  }));
+}
+
 /** sweep.json: the sweep file as read, the fields that vary, and every planned run. */
 export const sweepFileSchema = z.object({
   spec: z.object({ name: z.string() }).passthrough(),
@@ -79,10 +100,6 @@ export const sweepFileSchema = z.object({
   runs: z.array(z.object({ key: z.string(), overrides: z.record(z.string(), z.unknown()), variant: z.record(z.string(), z.unknown()), origin: z.string() })),
   duplicates: z.array(z.object({ origin: z.string(), sameAs: z.string(), key: z.string() })),
 });
-export type SweepFile = z.infer<typeof sweepFileSchema>;
-
-/** metrics.csv columns, one row per epoch (alive as `a+b`). */
-export const epochMetricsSchema = epochMetrics;
 
 /** Reads and validates a JSON file of a run; the error names the file and the field. */
 export function parseRunFile<T>(schema: z.ZodType<T>, text: string, file: string): T {

@@ -11,8 +11,9 @@ import { nodeEngine } from '../engine/node.js';
 import type { AnalyseOptions, Analysis } from '../prune/prune.js';
 import { configKey } from '../sweep/plan.js';
 import { runTraining, type EpochMetrics, type TrainingSnapshot, type TrainProgress, type TrainSummary } from '../train/loop.js';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, plainTelemetry, typedTelemetry, type CheckpointHeader } from './checkpoint.js';
-import { readRunSummary, writeRun } from './files.js';
+import { CHECKPOINT_FORMAT, CheckpointError, decodeCheckpoint, encodeCheckpoint, type CheckpointHeader } from './checkpoint.js';
+import { plainTelemetry, typedTelemetry } from './schema.js';
+import { readFinishedRun, writeRun } from './files.js';
 import { RunFolder, readMarker, resetOwnedRunFolder } from './folder.js';
 import { runProvenance } from './provenance.js';
 
@@ -79,6 +80,20 @@ export function readRunConfig(dir: string): TrainConfig {
   return resolveTrainConfig(value);
 }
 
+/** `resume` on a finished run: nothing is trained; a report lost to a crash after summary.json is written. */
+async function finishedRun(dir: string, config: TrainConfig, options: RunOptions): Promise<RunResult> {
+  const files: string[] = [];
+  if (options.report !== false && !existsSync(join(dir, 'report.md'))) {
+    const folder = await RunFolder.open(dir, { kind: 'run', resume: true });
+    try {
+      files.push(await writeReport(dir));
+    } finally {
+      await folder.close();
+    }
+  }
+  return { summary: readFinishedRun(dir, config), files, alreadyFinished: true };
+}
+
 /** The checkpoint of a run folder, checked against the configuration and data it resumes with. */
 function readCheckpoint(dir: string, config: TrainConfig, dataset: Dataset): CheckpointHeader & { state: Uint8Array } {
   const file = join(dir, CHECKPOINT_FILE);
@@ -102,8 +117,9 @@ function readCheckpoint(dir: string, config: TrainConfig, dataset: Dataset): Che
  * Trains one configuration and, with `dir`, keeps it: the folder is checked and locked before any
  * data is loaded; config.json and provenance.json are written first, checkpoint.bin at every epoch
  * end (every `checkpointEvery` steps, and on Ctrl-C), then model.bin, metrics.csv, telemetry.json,
- * summary.json, pruning.json (with `analyse`) and the report, each atomically; summary.json and
- * pruning.json come last so that a run counts as finished only when everything is on disk.
+ * summary.json, pruning.json (with `analyse`) and the report, each atomically. A run counts as
+ * finished once summary.json is on disk (a sweep's once pruning.json is too); the report is made
+ * from those files, so a resume that finds it missing writes it.
  * With `resume`, an interrupted run continues from its checkpoint and ends with the same bits as
  * a run never stopped.
  */
@@ -116,12 +132,12 @@ export async function trainRun(input: TrainConfigInput | TrainConfig, options: R
     const differences = configDifferences(started, config);
     if (differences.length > 0) throw new ConfigError(`${dir} was started with another configuration; resuming would change ${differences.join('; ')}`);
     config = started;
-    if (existsSync(join(dir, 'summary.json'))) {
-      const summary = readRunSummary(dir) as unknown as TrainSummary;
-      return { summary, files: [], alreadyFinished: true };
-    }
+    if (existsSync(join(dir, 'summary.json'))) return finishedRun(dir, config, options);
   }
-  const inSweepCheckpoint = options.inSweep && dir !== undefined && existsSync(join(dir, CHECKPOINT_FILE)) && readMarker(dir) !== undefined;
+  // A sweep sends a run back only when it is unfinished (resumed from its checkpoint) or with
+  // --fresh (summary.json present: trained again from the start, not re-read from its last state).
+  const inSweepCheckpoint =
+    options.inSweep && dir !== undefined && existsSync(join(dir, CHECKPOINT_FILE)) && !existsSync(join(dir, 'summary.json')) && readMarker(dir) !== undefined;
   const lost = new AbortController();
   const folder = dir
     ? await RunFolder.open(dir, {
@@ -135,7 +151,7 @@ export async function trainRun(input: TrainConfigInput | TrainConfig, options: R
     : undefined;
   try {
     const dataset = options.dataset ?? loadRunDataset(config);
-    const provenance = runProvenance(1, dataset);
+    const provenance = runProvenance(dataset);
     let resume: TrainingSnapshot | undefined;
     if (folder && (options.resume || inSweepCheckpoint) && existsSync(join(folder.dir, CHECKPOINT_FILE))) {
       try {
@@ -154,7 +170,7 @@ export async function trainRun(input: TrainConfigInput | TrainConfig, options: R
         if (!inSweepCheckpoint) throw error;
         await folder.close();
         resetOwnedRunFolder(folder.dir);
-        return trainRun(config, options);
+        return trainRun(config, { ...options, dataset });
       }
     }
     if (folder && !resume) {
@@ -163,7 +179,7 @@ export async function trainRun(input: TrainConfigInput | TrainConfig, options: R
     }
     const save = (snapshot: TrainingSnapshot) => {
       const header: CheckpointHeader = {
-        format: 1,
+        format: CHECKPOINT_FORMAT,
         config,
         configHash: configKey(config),
         provenance,

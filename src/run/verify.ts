@@ -53,7 +53,7 @@ export async function verifyRun(dir: string, options: { signal?: AbortSignal; on
   const modelIdentical = existsSync(modelFile) ? sha256(readFileSync(modelFile)) === sha256(summary.model!) : undefined;
   const provenanceFile = join(dir, 'provenance.json');
   const provenance = existsSync(provenanceFile)
-    ? provenanceChanges(JSON.parse(readFileSync(provenanceFile, 'utf8')) as Provenance, runProvenance(1, dataset))
+    ? provenanceChanges(JSON.parse(readFileSync(provenanceFile, 'utf8')) as Provenance, runProvenance(dataset))
     : ['the run has no provenance.json (written before evoprune recorded it)'];
   return {
     identical: recorded.stateHash === summary.stateHash && differences.length === 0 && modelIdentical !== false,

@@ -102,6 +102,31 @@ describe('crash and resume', () => {
     expect(statSync(join(straight, 'summary.json')).mtimeMs).toBe(before);
   });
 
+  it('killed after summary.json, before its report: resume writes the report and trains nothing', () => {
+    const dir = join(tempDir(), 'run');
+    crash(train(dir), 'after-write:summary.json');
+    expect(existsSync(join(dir, 'report.md'))).toBe(false);
+    const summaryTime = statSync(join(dir, 'summary.json')).mtimeMs;
+    const resumed = cli(['train', '--resume', dir]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('holds a finished run: nothing to resume; wrote its missing report.md');
+    expect(existsSync(join(dir, 'report.md'))).toBe(true);
+    expect(statSync(join(dir, 'summary.json')).mtimeMs).toBe(summaryTime);
+    expect(view(dir)).toEqual(view(straight));
+  });
+
+  it('--resume --json on a finished run prints the run as train --json did', () => {
+    const r = cli(['train', '--resume', straight, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const printed = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    const summary = JSON.parse(readFileSync(join(straight, 'summary.json'), 'utf8'));
+    expect(printed.stateHash).toBe(summary.stateHash);
+    expect(printed.history).toHaveLength(4);
+    expect(printed.history[3].alive).toEqual(summary.alive);
+    expect(printed.telemetry).toEqual(JSON.parse(readFileSync(join(straight, 'telemetry.json'), 'utf8')));
+    expect(printed.config).toEqual(JSON.parse(readFileSync(join(straight, 'config.json'), 'utf8')));
+  });
+
   it('a resume whose flags would change the configuration is refused, naming the fields', () => {
     const dir = join(tempDir(), 'run');
     crash(train(dir), 'step:27');
