@@ -5,7 +5,7 @@ import { kernelErrorKind } from '../engine/errors.js';
 import { holdOut } from '../data/split.js';
 import { type Dataset, type DataSplit, isFeatureSet, splitInputs } from '../data/types.js';
 import type { Engine } from '../engine/engine.js';
-import { WasmTrainer, type EpochProgress, type WasmTrainerConfig } from '../engine/trainer.js';
+import { WasmTrainer, type EpochProgress, type Evaluation, type WasmTrainerConfig } from '../engine/trainer.js';
 import { faultPoint, faultStep } from '../util/fault.js';
 import { analyseTrained, type AnalyseOptions, type Analysis } from '../prune/prune.js';
 
@@ -302,6 +302,8 @@ export async function runTraining(
     const batches = trainer.batchesPerEpoch;
     const chunk = options.chunk ?? 20;
     let trainSeconds = 0;
+    // The last epoch's evaluations are the final model's: nothing changes the trainer after them.
+    let last: { validation: Evaluation | undefined; test: Evaluation } | undefined;
     while (trainer.epoch < config.epochs) {
       const epoch = trainer.epoch;
       const epochStart = performance.now();
@@ -331,6 +333,7 @@ export async function runTraining(
       const progress = trainer.epochProgress();
       const validation = splits.validation ? trainer.evaluate('validation') : undefined;
       const test = trainer.evaluate('test');
+      last = { validation, test };
       const metrics: EpochMetrics = {
         epoch: epoch + 1,
         trainLoss: progress.lossSum / progress.batches,
@@ -354,12 +357,11 @@ export async function runTraining(
             : collapse(config.hidden, metrics.alive, metrics.trainAccuracy, dataset.classes, metrics.epoch);
       if (collapsed) throw new RunFailedError(`the run collapsed in epoch ${metrics.epoch}: ${collapsed}`);
     }
-    if (telemetry[telemetry.length - 1]!.step !== trainer.step) take();
     await options.onFinish?.(trainer, dataset);
     const analysis = options.analyse ? analyseTrained(trainer, dataset.test, options.analyse) : undefined;
     const model = options.keepModel ? modelBytes(trainer) : undefined;
-    const validation = splits.validation ? trainer.evaluate('validation') : undefined;
-    const test = trainer.evaluate('test');
+    // A run resumed from its final checkpoint trains no epoch here.
+    const { validation, test } = last ?? { validation: splits.validation ? trainer.evaluate('validation') : undefined, test: trainer.evaluate('test') };
     const alive = trainer.alive();
     const populations = config.hidden.reduce((a, b) => a + b, 0);
     const living = alive.reduce((a, b) => a + b, 0);
