@@ -9,20 +9,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { type Dataset, type ImageSet, inputVariant, loadDataset, train, type InputVariant, type TrainConfigInput } from '../src/index.js';
-import { flag } from './bench-util.js';
+import { flag, textFlag } from './bench-util.js';
 
-const arg = (name: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? process.argv[at + 1] : undefined;
-};
 const trainLimit = flag('train-limit', 20000, 2000);
 const epochs = flag('epochs', 10, 2);
-const seeds = (arg('seeds') ?? '0').split(',').map(Number);
+const seeds = (textFlag('seeds') ?? '0').split(',').map(Number);
 const TARGET = 0.7;
 /** Only these variants (by index or name prefix), e.g. --only plain,shifted. */
-const only = arg('only')?.split(',');
+const only = textFlag('only')?.split(',');
 /** Extra settings of the evolving runs (a study of this design's choices, e.g. --fitness centered). */
-const fitness = arg('fitness');
+const fitness = textFlag('fitness');
 
 const VARIANTS: { name: string; input?: InputVariant; config?: TrainConfigInput }[] = [
   { name: 'plain' },
@@ -70,5 +66,5 @@ const lines = rows.map(
 );
 console.log(`MNIST, first ${trainLimit} training images, full test set, ${epochs} epochs, 784-512-256-10 unless named; target sparsity ${TARGET}\n`);
 console.log([header, ...lines].join('\n'));
-const out = arg('json');
+const out = textFlag('json');
 if (out) writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');

@@ -10,26 +10,13 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { loadDataset, nodeEngine, resolveTrainConfig, WasmTrainer, wasmTrainerConfig } from '../src/index.js';
+import { loadDataset, trainingSamplesPerSecond } from '../src/index.js';
 import { flag, interleaved, ratios, spread } from './bench-util.js';
 
 const measured = flag('batches', 100, 3);
 const rounds = flag('rounds', 5, 1);
 const batch = 128;
 const mnist = loadDataset('mnist');
-
-function evopruneSamplesPerSecond(): number {
-  const config = resolveTrainConfig({ schedule: 'constant' });
-  const trainer = new WasmTrainer(nodeEngine().wasm, wasmTrainerConfig(config, mnist));
-  trainer.setData('train', mnist.train.images, mnist.train.labels, mnist.train.rows, mnist.train.cols);
-  trainer.run(10); // warm-up
-  const t0 = performance.now();
-  let done = 0;
-  while (done < measured) done += trainer.run(measured - done);
-  const seconds = (performance.now() - t0) / 1000;
-  trainer.free();
-  return (done * batch) / seconds;
-}
 
 async function tfjsTrainer(): Promise<() => number> {
   const require = createRequire(import.meta.url);
@@ -67,7 +54,7 @@ async function tfjsTrainer(): Promise<() => number> {
 }
 
 const tfjs = await tfjsTrainer();
-const samples = await interleaved(rounds, { evoprune: evopruneSamplesPerSecond, tfjs });
+const samples = await interleaved(rounds, { evoprune: () => trainingSamplesPerSecond(measured, mnist), tfjs });
 console.log(`training 784-512-256-10, batch ${batch}, SGD momentum 0.9, ${measured} batches × ${rounds} interleaved rounds, 1 thread, Node ${process.version}`);
 console.log(`  evoprune (wasm SIMD128)       ${spread(samples.evoprune)} samples/s   (median [min–max])`);
 console.log(`  TF.js ${tf.version.tfjs} wasm backend    ${spread(samples.tfjs)} samples/s (${tf.getBackend()})`);

@@ -16,6 +16,15 @@ export function flag(name: string, fallback: number, smokeValue = fallback): num
   return smoke ? smokeValue : fallback;
 }
 
+/** A text flag `--name value`, else `fallback`. */
+export function textFlag(name: string): string | undefined;
+export function textFlag(name: string, fallback: string): string;
+export function textFlag(name: string, fallback?: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  if (at > 0 && process.argv[at + 1] === undefined) throw new Error(`--${name} expects a value`);
+  return at > 0 ? process.argv[at + 1] : fallback;
+}
+
 /** Runs each measurement once per round, in turn, for `rounds` rounds; returns the samples per measurement. */
 export async function interleaved<K extends string>(rounds: number, measure: Record<K, () => number | Promise<number>>): Promise<Record<K, number[]>> {
   const samples = Object.fromEntries(Object.keys(measure).map((k) => [k, [] as number[]])) as Record<K, number[]>;

@@ -10,18 +10,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadRunDataset, resolveTrainConfig, train, type TrainProgress, type TrainSummary } from '../src/index.js';
-import { flag } from './bench-util.js';
+import { flag, smoke, textFlag } from './bench-util.js';
 
-const arg = (name: string, fallback?: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? process.argv[at + 1]! : fallback;
-};
-const dataset = arg('dataset', 'mnist')!;
-const target = Number(arg('target', '0.8'));
-const seeds = arg('seeds', '0')!.split(',').map(Number);
+const dataset = textFlag('dataset', 'mnist');
+const target = Number(textFlag('target', '0.8'));
+const seeds = textFlag('seeds', '0').split(',').map(Number);
 const epochs = flag('epochs', 20, 2);
 const validation = flag('validation', 5000, 500);
-const trainLimit = process.argv.includes('--smoke') ? 3000 : undefined;
+const trainLimit = smoke ? 3000 : undefined;
 
 /** The largest mean training loss of a 100-step window over the smallest window mean before it. */
 function spikeRatio(progress: { loss: number; batches: number }[]): number {
@@ -43,9 +39,12 @@ function spikeRatio(progress: { loss: number; batches: number }[]): number {
   return worst;
 }
 
+const common = { dataset, epochs, validation, ...(trainLimit ? { trainLimit, testLimit: 2000 } : {}) };
+/** Every run trains on the same data: loaded (and hashed) once. */
+const data = loadRunDataset(resolveTrainConfig(common));
+
 async function run(config: Record<string, unknown>) {
-  const resolved = resolveTrainConfig({ dataset, epochs, validation, ...(trainLimit ? { trainLimit, testLimit: 2000 } : {}), ...config });
-  const data = loadRunDataset(resolved);
+  const resolved = resolveTrainConfig({ ...common, ...config });
   const chunks: { loss: number; batches: number }[] = [];
   let last = { epoch: 0, batch: 0 };
   const summary = await train(resolved, {
@@ -102,5 +101,5 @@ const eta = (trajectory ?? [])
   .filter((_, i) => i % 10 === 0)
   .map((t) => `step ${t.step}: ${t.eta.map((e) => e.toExponential(2)).join(', ')} (alive ${t.alive.join('+')})`);
 console.log(`\nη per layer, seed ${seeds[0]} (every 10th telemetry record):\n${eta.join('\n')}`);
-const out = arg('json');
+const out = textFlag('json');
 if (out) writeFileSync(out, JSON.stringify({ rows, eta: (trajectory ?? []).map((t) => ({ step: t.step, eta: t.eta, alive: t.alive })) }, null, 2) + '\n');
