@@ -19,7 +19,7 @@ export function nodeEngine(): Engine {
     // A new instance: the glue instantiates the module when it is first required.
     delete require.cache[path];
     const raw = require(path) as WasmBindings;
-    loaded = { engine: new Engine(guardBindings(raw)), raw };
+    loaded = { engine: new Engine(guardBindings(raw, 'create a new trainer or model: it gets a new engine')), raw };
   }
   return loaded.engine;
 }

@@ -1,7 +1,8 @@
 // A wasm trap (a panic, an allocation failure) leaves the instance in an unknown state: a Rust
 // object may stay borrowed forever ("recursive use of an object detected") and the allocator may be
-// mid-update. So a trap poisons the whole instance: every later call through it fails clearly, and
-// nodeEngine() instantiates a fresh one.
+// mid-update. So a trap poisons the whole instance: every later call through it fails clearly.
+// nodeEngine() instantiates a fresh one; a page's engine cannot be re-instantiated (its glue keeps
+// the first), so there the message says to reload or train in a worker.
 
 /** The kernels trapped; the instance that trapped is no longer used. */
 export class EngineTrapError extends Error {
@@ -9,6 +10,9 @@ export class EngineTrapError extends Error {
 }
 
 const poisoned = new WeakSet<object>();
+/** What a caller can do after a trap, per guarded bindings (it depends on the entry). */
+const recoveries = new WeakMap<object, string>();
+const PAGE_RECOVERY = 'reload the page, or train with trainInWorker (each call starts a new worker)';
 
 /** Whether these bindings have trapped. */
 export function isPoisoned(bindings: object): boolean {
@@ -17,14 +21,14 @@ export function isPoisoned(bindings: object): boolean {
 
 function call<T>(bindings: object, what: string, body: () => T): T {
   if (poisoned.has(bindings)) {
-    throw new EngineTrapError(`${what}: these kernels trapped earlier and were dropped; create a new trainer or model (a new engine is loaded for it)`);
+    throw new EngineTrapError(`${what}: these kernels trapped earlier and were dropped; ${recoveries.get(bindings) ?? PAGE_RECOVERY}`);
   }
   try {
     return body();
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) {
       poisoned.add(bindings);
-      throw new EngineTrapError(`${what}: the kernels trapped (${error.message}); this engine was dropped and the next trainer or model gets a new one`, {
+      throw new EngineTrapError(`${what}: the kernels trapped (${error.message}); this engine was dropped: ${recoveries.get(bindings) ?? PAGE_RECOVERY}`, {
         cause: error,
       });
     }
@@ -57,9 +61,11 @@ function wrap(bindings: object, value: unknown, what: string): unknown {
 
 /**
  * The generated bindings with every call guarded: functions, constructors, static and instance
- * methods of the handles they return. A trap poisons `bindings` (see isPoisoned).
+ * methods of the handles they return. A trap poisons `bindings` (see isPoisoned); its message ends
+ * with `recovery`, what the caller can do next (the entry knows).
  */
-export function guardBindings<T extends object>(bindings: T): T {
+export function guardBindings<T extends object>(bindings: T, recovery = PAGE_RECOVERY): T {
+  recoveries.set(bindings, recovery);
   return new Proxy(bindings, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;

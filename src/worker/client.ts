@@ -1,6 +1,6 @@
 // The page side of trainInWorker: one call, the same options and summary as `train`.
 import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../config/schema.js';
-import type { Dataset } from '../data/types.js';
+import { type Dataset, type DataSplit, isFeatureSet } from '../data/types.js';
 import type { AnalyseOptions } from '../prune/prune.js';
 import type { EpochMetrics, TelemetryRecord, TrainProgress, TrainSummary } from '../train/loop.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -19,6 +19,22 @@ export interface WorkerTrainOptions {
   onTelemetry?: (record: TelemetryRecord) => void;
   /** Stops training at the next chunk of batches (the promise rejects with an AbortError). */
   signal?: AbortSignal;
+}
+
+/**
+ * The dataset as it goes to the worker: each split's arrays copied into buffers of their own, to be
+ * transferred. A structured clone of a view (a `trainLimit` of a file) would copy its whole buffer.
+ */
+function forTransfer(dataset: Dataset): { dataset: Dataset; buffers: ArrayBuffer[] } {
+  const buffers: ArrayBuffer[] = [];
+  const own = <A extends Uint8Array | Float32Array>(array: A): A => {
+    const copy = array.slice() as A;
+    buffers.push(copy.buffer as ArrayBuffer);
+    return copy;
+  };
+  const split = (set: DataSplit): DataSplit =>
+    isFeatureSet(set) ? { ...set, features: own(set.features), labels: own(set.labels) } : { ...set, images: own(set.images), labels: own(set.labels) };
+  return { dataset: { ...dataset, train: split(dataset.train), test: split(dataset.test) }, buffers };
 }
 
 /** An error raised inside the worker, with its name and (for kernel errors) kind. */
@@ -56,16 +72,17 @@ export function trainInWorkerWith(makeWorker: () => Worker, config: TrainConfigI
       const message = event.data;
       switch (message.type) {
         case 'ready': {
+          const { dataset, buffers } = forTransfer(options.dataset);
           const start: ToWorker = {
             type: 'train',
             config: resolved,
-            dataset: options.dataset,
+            dataset,
             analyse: options.analyse,
             keepModel: options.keepModel,
             telemetry: options.onTelemetry !== undefined,
             wasm: options.wasm,
           };
-          worker.postMessage(start);
+          worker.postMessage(start, buffers);
           break;
         }
         case 'progress':
