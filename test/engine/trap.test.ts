@@ -22,7 +22,9 @@ describe('a trapped engine', () => {
     const survivor = new WasmTrainer(engine.wasm, config);
     // An allocation of 2^31 floats (8 GiB) cannot succeed in wasm32: the kernels abort, i.e. trap.
     expect(() => new engine.wasm.F32Buffer(2 ** 31)).toThrow(EngineTrapError);
-    expect(() => survivor.setData('train', data.images, data.labels, 40, 16)).toThrow('these kernels trapped earlier and were dropped; create a new trainer or model: it gets a new engine');
+    expect(() => survivor.setData('train', data.images, data.labels, 40, 16)).toThrow(
+      'these kernels trapped earlier and were dropped; create a new trainer or model: it gets a new engine',
+    );
     const fresh = nodeEngine();
     expect(fresh).not.toBe(engine);
     expect(hashAfterTwoBatches(fresh)).toBe(before);
