@@ -116,9 +116,6 @@ pub struct Trainer {
 impl Trainer {
     pub fn new(config: TrainConfig) -> Result<Trainer, KernelError> {
         config.validate()?;
-        if config.sizes.len() < 2 || config.sizes.contains(&0) {
-            return Err(KernelError::Config(format!("sizes: {:?} must be at least [inputs, classes], all positive", config.sizes)));
-        }
         config.check_memory(0, 0, 1)?;
         let model = Mlp::new(&config.sizes, config.seed, config.initial_mass())?;
         let slots = model
@@ -745,6 +742,20 @@ mod tests {
             assert_eq!(error.kind(), "limit", "{error}");
             assert!(error.to_string().contains("a trainer may use at most"), "{error}");
         }
+    }
+
+    #[test]
+    fn the_memory_check_refuses_bad_sizes_as_config_errors() {
+        // memory_check (the trainer_memory_check binding) runs validate, not Trainer::new: sizes
+        // without [inputs, classes] or with a 0 are a config error there too, not a memory limit.
+        for sizes in [vec![784], vec![784, 0, 10], vec![]] {
+            let c = TrainConfig { sizes: sizes.clone(), ..config(0) };
+            let want = format!("sizes: {sizes:?} must be at least [inputs, classes], all positive");
+            for error in [c.validate().unwrap_err(), c.memory_check(1000, 100, 1).unwrap_err(), Trainer::new(c).err().expect("refused")] {
+                assert_eq!((error.kind(), error.to_string()), ("config", want.clone()));
+            }
+        }
+        assert!(config(0).memory_check(1000, 100, 1).is_ok());
     }
 
     #[test]
