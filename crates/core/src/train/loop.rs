@@ -6,7 +6,7 @@ use crate::error::KernelError;
 use crate::evolution::EvolutionState;
 use crate::kernels::loss::argmax_rows;
 use crate::model::input::{Inputs, Standardization};
-use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
+use crate::model::mlp::{alive_count, evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
 use crate::model::optim::{update, Optimizer, StepScalars};
 use crate::population::Layout;
 use crate::prune::{Pruning, Scope, Score};
@@ -111,6 +111,10 @@ pub struct Trainer {
     pub(super) stable: Option<StableState>,
     /// Participation variables per hidden layer (empty unless configured).
     pub(super) participation: Vec<Vec<f32>>,
+    /// Living populations per hidden layer before the current evolution step: a buffer reused
+    /// every step (not part of the state), so that telling whether any count changed allocates
+    /// nothing.
+    alive_before: Vec<usize>,
 }
 
 impl Trainer {
@@ -131,6 +135,7 @@ impl Trainer {
             evolution: EvolutionState::new(&widths),
             stable: config.evolution.stable.map(|_| StableState::new(&widths)),
             participation: if config.participation.is_some() { widths.iter().map(|&n| vec![1.0; n]).collect() } else { Vec::new() },
+            alive_before: vec![0; widths.len()],
             shuffle: Xoshiro128::new(config.seed, STREAM_SHUFFLE),
             layout: model.layout(),
             model,
@@ -325,7 +330,9 @@ impl Trainer {
             }
             self.apply_gradients()?;
             self.step += 1;
-            let alive_before = self.model.alive_counts();
+            for (n, m) in self.alive_before.iter_mut().zip(&self.model.masses) {
+                *n = alive_count(m);
+            }
             let lr_factor = self.learning_rate() / self.config.optimizer.lr();
             match (&self.config.evolution.stable, &mut self.stable) {
                 (Some(stable), Some(state)) => {
@@ -345,7 +352,11 @@ impl Trainer {
                 }
                 _ => self.evolution.step(&self.config.evolution, self.step, lr_factor, &mut self.model.masses, &self.grads.masses),
             }
-            if self.model.alive_counts() != alive_before {
+            // Per layer, not one total: under numerics 2 a population whose f32 mass rounded to 0
+            // keeps a finite coordinate and can come back (or set_parameters can zero a mass the
+            // coordinates still hold), so a death in one layer and a return in another could
+            // leave the total unchanged.
+            if self.model.masses.iter().zip(&self.alive_before).any(|(m, &n)| alive_count(m) != n) {
                 self.clear_extinct();
             }
             self.loss_sum += loss;
