@@ -218,7 +218,7 @@ impl Mlp {
 
     /// Living populations (mass > 0) per hidden layer.
     pub fn alive_counts(&self) -> Vec<usize> {
-        self.masses.iter().map(|m| m.iter().filter(|&&x| x > 0.0).count()).collect()
+        self.masses.iter().map(|m| alive_count(m)).collect()
     }
 
     pub fn parameter_count(&self) -> usize {
@@ -263,6 +263,11 @@ impl Mlp {
         }
         out
     }
+}
+
+/// Living populations (mass > 0) among `masses`.
+pub(crate) fn alive_count(masses: &[f32]) -> usize {
+    masses.iter().filter(|&&x| x > 0.0).count()
 }
 
 /// "no hidden layer `layer`" (a config error: the argument is out of range).

@@ -187,6 +187,9 @@ impl TrainConfig {
             range("participation.gamma", p.gamma, p.gamma >= 0.0, "must be ≥ 0")?;
             range("participation.lr", p.lr, p.lr > 0.0, "must be > 0")?;
         }
+        if self.sizes.len() < 2 || self.sizes.contains(&0) {
+            return Err(KernelError::Config(format!("sizes: {:?} must be at least [inputs, classes], all positive", self.sizes)));
+        }
         Ok(())
     }
 

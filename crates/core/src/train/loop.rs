@@ -6,7 +6,7 @@ use crate::error::KernelError;
 use crate::evolution::EvolutionState;
 use crate::kernels::loss::argmax_rows;
 use crate::model::input::{Inputs, Standardization};
-use crate::model::mlp::{evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
+use crate::model::mlp::{alive_count, evaluate, forward_backward, Evaluation, Gradients, Mlp, Workspace};
 use crate::model::optim::{update, Optimizer, StepScalars};
 use crate::population::Layout;
 use crate::prune::{Pruning, Scope, Score};
@@ -111,14 +111,15 @@ pub struct Trainer {
     pub(super) stable: Option<StableState>,
     /// Participation variables per hidden layer (empty unless configured).
     pub(super) participation: Vec<Vec<f32>>,
+    /// Living populations per hidden layer before the current evolution step: a buffer reused
+    /// every step (not part of the state), so that telling whether any count changed allocates
+    /// nothing.
+    alive_before: Vec<usize>,
 }
 
 impl Trainer {
     pub fn new(config: TrainConfig) -> Result<Trainer, KernelError> {
         config.validate()?;
-        if config.sizes.len() < 2 || config.sizes.contains(&0) {
-            return Err(KernelError::Config(format!("sizes: {:?} must be at least [inputs, classes], all positive", config.sizes)));
-        }
         config.check_memory(0, 0, 1)?;
         let model = Mlp::new(&config.sizes, config.seed, config.initial_mass())?;
         let slots = model
@@ -134,6 +135,7 @@ impl Trainer {
             evolution: EvolutionState::new(&widths),
             stable: config.evolution.stable.map(|_| StableState::new(&widths)),
             participation: if config.participation.is_some() { widths.iter().map(|&n| vec![1.0; n]).collect() } else { Vec::new() },
+            alive_before: vec![0; widths.len()],
             shuffle: Xoshiro128::new(config.seed, STREAM_SHUFFLE),
             layout: model.layout(),
             model,
@@ -328,7 +330,9 @@ impl Trainer {
             }
             self.apply_gradients()?;
             self.step += 1;
-            let alive_before = self.model.alive_counts();
+            for (n, m) in self.alive_before.iter_mut().zip(&self.model.masses) {
+                *n = alive_count(m);
+            }
             let lr_factor = self.learning_rate() / self.config.optimizer.lr();
             match (&self.config.evolution.stable, &mut self.stable) {
                 (Some(stable), Some(state)) => {
@@ -348,7 +352,11 @@ impl Trainer {
                 }
                 _ => self.evolution.step(&self.config.evolution, self.step, lr_factor, &mut self.model.masses, &self.grads.masses),
             }
-            if self.model.alive_counts() != alive_before {
+            // Per layer, not one total: under numerics 2 a population whose f32 mass rounded to 0
+            // keeps a finite coordinate and can come back (or set_parameters can zero a mass the
+            // coordinates still hold), so a death in one layer and a return in another could
+            // leave the total unchanged.
+            if self.model.masses.iter().zip(&self.alive_before).any(|(m, &n)| alive_count(m) != n) {
                 self.clear_extinct();
             }
             self.loss_sum += loss;
@@ -745,6 +753,20 @@ mod tests {
             assert_eq!(error.kind(), "limit", "{error}");
             assert!(error.to_string().contains("a trainer may use at most"), "{error}");
         }
+    }
+
+    #[test]
+    fn the_memory_check_refuses_bad_sizes_as_config_errors() {
+        // memory_check (the trainer_memory_check binding) runs validate, not Trainer::new: sizes
+        // without [inputs, classes] or with a 0 are a config error there too, not a memory limit.
+        for sizes in [vec![784], vec![784, 0, 10], vec![]] {
+            let c = TrainConfig { sizes: sizes.clone(), ..config(0) };
+            let want = format!("sizes: {sizes:?} must be at least [inputs, classes], all positive");
+            for error in [c.validate().unwrap_err(), c.memory_check(1000, 100, 1).unwrap_err(), Trainer::new(c).err().expect("refused")] {
+                assert_eq!((error.kind(), error.to_string()), ("config", want.clone()));
+            }
+        }
+        assert!(config(0).memory_check(1000, 100, 1).is_ok());
     }
 
     #[test]
