@@ -412,7 +412,8 @@ export class Trainer {
         return ret >>> 0;
     }
     /**
-     * This epoch's training figures so far: `[loss sum, batches, correct, rows]`.
+     * This epoch's training figures so far: `[loss sum, batches, correct, rows, living work]`
+     * (the last: the sum over its steps of the living network's share of the multiply-adds).
      * @returns {Float64Array}
      */
     epoch_progress() {
@@ -618,6 +619,14 @@ export class Trainer {
         return ret[0] >>> 0;
     }
     /**
+     * Computes on a compacted copy once populations are extinct for good (on by default), or
+     * always on the full model: the state, its hash and the model are the same either way.
+     * @param {boolean} on
+     */
+    set_compaction(on) {
+        wasm.trainer_set_compaction(this.__wbg_ptr, on);
+    }
+    /**
      * Copies a byte image set into wasm memory (once) as `split` (`train`, `validation` or
      * `test`): `rows` images of `cols` bytes each.
      * @param {string} split
@@ -654,9 +663,10 @@ export class Trainer {
      * @param {number} batches
      * @param {number} correct
      * @param {number} rows
+     * @param {number | null} [living_work]
      */
-    set_epoch_progress(loss_sum, batches, correct, rows) {
-        wasm.trainer_set_epoch_progress(this.__wbg_ptr, loss_sum, batches, correct, rows);
+    set_epoch_progress(loss_sum, batches, correct, rows, living_work) {
+        wasm.trainer_set_epoch_progress(this.__wbg_ptr, loss_sum, batches, correct, rows, !isLikeNone(living_work), isLikeNone(living_work) ? 0 : living_work);
     }
     /**
      * Copies an f32 feature set into wasm memory (once) as `split`: `rows` rows of `cols`
@@ -738,6 +748,16 @@ export class Trainer {
     take_train_loss() {
         const ret = wasm.trainer_take_train_loss(this.__wbg_ptr);
         return ret;
+    }
+    /**
+     * Populations per hidden layer the trainer computes on now (all of them without compaction).
+     * @returns {Uint32Array}
+     */
+    working_widths() {
+        const ret = wasm.trainer_working_widths(this.__wbg_ptr);
+        var v1 = getArrayU32FromWasm0(ret[0], ret[1]).slice();
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v1;
     }
 }
 if (Symbol.dispose) Trainer.prototype[Symbol.dispose] = Trainer.prototype.free;

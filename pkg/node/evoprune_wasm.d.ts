@@ -105,7 +105,8 @@ export class Trainer {
     cursor(): number;
     epoch(): number;
     /**
-     * This epoch's training figures so far: `[loss sum, batches, correct, rows]`.
+     * This epoch's training figures so far: `[loss sum, batches, correct, rows, living work]`
+     * (the last: the sum over its steps of the living network's share of the multiply-adds).
      */
     epoch_progress(): Float64Array;
     /**
@@ -164,6 +165,11 @@ export class Trainer {
      */
     run(max_batches: number): number;
     /**
+     * Computes on a compacted copy once populations are extinct for good (on by default), or
+     * always on the full model: the state, its hash and the model are the same either way.
+     */
+    set_compaction(on: boolean): void;
+    /**
      * Copies a byte image set into wasm memory (once) as `split` (`train`, `validation` or
      * `test`): `rows` images of `cols` bytes each.
      */
@@ -171,7 +177,7 @@ export class Trainer {
     /**
      * Restores an epoch's figures when resuming mid-epoch (from a checkpoint's header).
      */
-    set_epoch_progress(loss_sum: number, batches: number, correct: number, rows: number): void;
+    set_epoch_progress(loss_sum: number, batches: number, correct: number, rows: number, living_work?: number | null): void;
     /**
      * Copies an f32 feature set into wasm memory (once) as `split`: `rows` rows of `cols`
      * features each, every one finite.
@@ -185,6 +191,10 @@ export class Trainer {
      * Mean training loss of the batches since the last call (NaN if none).
      */
     take_train_loss(): number;
+    /**
+     * Populations per hidden layer the trainer computes on now (all of them without compaction).
+     */
+    working_widths(): Uint32Array;
 }
 
 export function bias_add(rows: number, cols: number, x: F32Buffer, bias: F32Buffer): void;

@@ -17,18 +17,33 @@ export async function renderSvg(spec: Spec): Promise<string> {
 
 const values = (table: ColumnTable) => table.objects() as Record<string, unknown>[];
 
-/** Test accuracy and training loss per epoch. */
+/** The per-epoch series of the training-curve plot, with the title each panel gets. */
+const CURVES: Record<string, string> = {
+  testAccuracy: 'test accuracy',
+  trainLoss: 'training loss',
+  seconds: 'epoch wall time (s)',
+  livingWork: 'living-work fraction',
+};
+
+/**
+ * Per epoch, one panel each: test accuracy, training loss, the epoch's wall time and its
+ * living-work fraction (the living network's share of the full one's multiply-adds; a run written
+ * before it was recorded has no such panel): together they show training getting cheaper as
+ * populations die.
+ */
 export function trainingCurves(metrics: ColumnTable): Spec {
+  const fields = Object.keys(CURVES).filter((f) => metrics.columnNames().includes(f));
+  const rows = values(metrics.fold(fields, { as: ['series', 'value'] })).map((r) => ({ ...r, series: CURVES[r.series as string] }));
   return {
     width: 320,
-    height: 200,
-    data: { values: values(metrics.fold(['testAccuracy', 'trainLoss'], { as: ['series', 'value'] })) },
+    height: 140,
+    data: { values: rows },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'epoch', type: 'quantitative' },
-      y: { field: 'value', type: 'quantitative' },
-      color: { field: 'series', type: 'nominal' },
-      row: { field: 'series', type: 'nominal', title: null },
+      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' } },
+      y: { field: 'value', type: 'quantitative', title: null },
+      color: { field: 'series', type: 'nominal', legend: null },
+      row: { field: 'series', type: 'nominal', title: null, sort: fields.map((f) => CURVES[f]) },
     },
     resolve: { scale: { y: 'independent' } },
   } as Spec;

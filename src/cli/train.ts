@@ -14,6 +14,7 @@ interface TrainFlags extends RunFlags {
   checkpointEvery?: number;
   json?: boolean;
   quiet?: boolean;
+  compaction?: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -29,6 +30,7 @@ export function registerTrain(program: Command): void {
     )
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
     .option('--quiet', 'no progress output')
+    .option('--no-compaction', 'keep computing on the full-size network after populations die (same bits, more work: for A/B checks)')
     .addHelpText(
       'after',
       `
@@ -57,6 +59,7 @@ Examples:
             force: flags.force === true,
             resume: flags.resume !== undefined,
             checkpointEvery: flags.checkpointEvery,
+            compaction: flags.compaction,
             signal,
             onProgress: reporter.onProgress,
             onEpoch: reporter.onEpoch,

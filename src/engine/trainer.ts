@@ -58,6 +58,12 @@ export interface EpochProgress {
   batches: number;
   correct: number;
   rows: number;
+  /**
+   * Sum over the epoch's steps of the living network's share of the full one's multiply-adds
+   * (divided by `batches`: the epoch's living-work fraction). Absent in checkpoints written
+   * before it existed (counted from the resume then).
+   */
+  livingWork?: number;
 }
 
 export interface Evaluation {
@@ -186,12 +192,26 @@ export class WasmTrainer {
 
   /** This epoch's training figures so far, kept in wasm (independent of how batches are chunked). */
   epochProgress(): EpochProgress {
-    const [lossSum, batches, correct, rows] = this.handle.epoch_progress();
-    return { lossSum: lossSum!, batches: batches!, correct: correct!, rows: rows! };
+    const [lossSum, batches, correct, rows, livingWork] = this.handle.epoch_progress();
+    return { lossSum: lossSum!, batches: batches!, correct: correct!, rows: rows!, livingWork: livingWork! };
   }
 
   setEpochProgress(p: EpochProgress): void {
-    this.handle.set_epoch_progress(p.lossSum, p.batches, p.correct, p.rows);
+    this.handle.set_epoch_progress(p.lossSum, p.batches, p.correct, p.rows, p.livingWork);
+  }
+
+  /**
+   * Compute on a compacted copy of the model once populations are extinct for good (the
+   * default), or always on the full-size model: the state, its hash and the model are the same
+   * bits either way; only the work differs.
+   */
+  setCompaction(on: boolean): void {
+    this.handle.set_compaction(on);
+  }
+
+  /** Populations per hidden layer the trainer computes on now (every one without compaction). */
+  workingWidths(): number[] {
+    return [...this.handle.working_widths()];
   }
 
   stateHash(): string {

@@ -15,6 +15,8 @@ export const epochMetricsSchema = z.object({
   testAccuracy: z.number(),
   samplesPerSecond: z.number(),
   seconds: z.number(),
+  /** Runs written before it existed lack it. */
+  livingWork: z.number().optional(),
   alive: z.array(z.number().int()),
 });
 

@@ -40,6 +40,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (progress: TrainProgress) => void;
   onEpoch?: (metrics: EpochMetrics) => void;
+  /** Compute on a compacted copy once populations are extinct for good (default true; same bits off). */
+  compaction?: boolean;
 }
 
 export interface RunResult {
@@ -204,6 +206,7 @@ export async function trainRun(input: TrainConfigInput | TrainConfig, options: R
       keepModel: folder !== undefined,
       resume,
       checkpoint: folder ? { every: options.checkpointEvery, save } : undefined,
+      compaction: options.compaction,
     }).catch((error: unknown) => {
       throw lost.signal.aborted ? lost.signal.reason : error;
     });

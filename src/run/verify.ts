@@ -47,7 +47,10 @@ export async function verifyRun(dir: string, options: { signal?: AbortSignal; on
   const now = summaryFile(summary);
   const csv = (rows: Record<string, unknown>[]) => aq.from(rows).toCSV();
   const recordedMetrics = aq.fromCSV(readFileSync(join(dir, 'metrics.csv'), 'utf8')).objects();
-  const nowMetrics = aq.fromCSV(csv(metricsRows(summary.history))).objects();
+  // A run written before the living-work column existed is compared on the columns it has.
+  const hasLivingWork = recordedMetrics.every((row) => 'livingWork' in row);
+  const history = hasLivingWork ? summary.history : summary.history.map(({ livingWork: _, ...rest }) => rest);
+  const nowMetrics = aq.fromCSV(csv(metricsRows(history))).objects();
   const differences = [...diff(canonical(recorded), canonical(now), 'summary'), ...diff(canonical(recordedMetrics), canonical(nowMetrics), 'metrics')];
   const modelFile = join(dir, 'model.bin');
   const modelIdentical = existsSync(modelFile) ? sha256(readFileSync(modelFile)) === sha256(summary.model!) : undefined;

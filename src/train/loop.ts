@@ -33,6 +33,12 @@ export interface EpochMetrics {
   /** Training throughput of this epoch (evaluation excluded). */
   samplesPerSecond: number;
   seconds: number;
+  /**
+   * The living network's share of the full one's multiply-adds, averaged over the epoch's steps
+   * (1 for a dense run): the work a compacting trainer does, relative to the full network.
+   * Absent in runs written before it existed.
+   */
+  livingWork?: number;
   alive: number[];
 }
 
@@ -95,6 +101,11 @@ export interface TrainOptions {
   checkpoint?: { every?: number; save: (snapshot: TrainingSnapshot) => void | Promise<void> };
   /** Fail the run when it collapses (see `collapse`); on by default. */
   collapseCheck?: boolean;
+  /**
+   * Compute on a compacted copy once populations are extinct for good (default true). Off gives
+   * the same bits (stateHash, model, metrics) with the full-size work: for A/B checks.
+   */
+  compaction?: boolean;
 }
 
 /** Everything needed to continue a run exactly: the wasm state and what the loop had gathered. */
@@ -266,6 +277,7 @@ export async function runTraining(
   const trainer = new WasmTrainer(engine.wasm, wasmConfig);
   const started = performance.now();
   try {
+    if (options.compaction === false) trainer.setCompaction(false);
     for (const [name, set] of [
       ['train', splits.train],
       ['validation', splits.validation],
@@ -343,12 +355,13 @@ export async function runTraining(
         testAccuracy: test.accuracy,
         samplesPerSecond: splits.train.rows / epochTrainSeconds,
         seconds: (performance.now() - epochStart) / 1000,
+        livingWork: (progress.livingWork ?? 0) / progress.batches,
         alive: trainer.alive(),
       };
       history.push(metrics);
       options.onEpoch?.(metrics);
       if (trainer.epoch === config.epochs && telemetry[telemetry.length - 1]!.step !== trainer.step) take();
-      await options.checkpoint?.save({ ...snapshot(), epochProgress: { lossSum: 0, batches: 0, correct: 0, rows: 0 } });
+      await options.checkpoint?.save({ ...snapshot(), epochProgress: { lossSum: 0, batches: 0, correct: 0, rows: 0, livingWork: 0 } });
       const collapsed =
         options.collapseCheck === false
           ? undefined

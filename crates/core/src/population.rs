@@ -94,6 +94,19 @@ impl Layout {
         }
     }
 
+    /// Whether every element of `slice` is exactly zero in `data` (a tensor or optimizer slot of
+    /// the slice's tensor's shape; an empty slot counts as zero).
+    pub fn is_zero(&self, slice: Slice, data: &[f32]) -> bool {
+        if data.is_empty() {
+            return true;
+        }
+        let Shape { rows, cols } = self.shapes[slice.tensor];
+        match slice.axis {
+            Axis::Row => data[slice.index * cols..(slice.index + 1) * cols].iter().all(|&x| x == 0.0),
+            Axis::Column => (0..rows).all(|r| data[r * cols + slice.index] == 0.0),
+        }
+    }
+
     /// What compaction keeps of each tensor when every population with mass 0 is removed (its
     /// slices dropped) and every survivor's mass is folded into its mass-carrying slice.
     /// `masses[g][i]` is the mass of population `i` of group `g`.
@@ -152,6 +165,29 @@ impl Kept {
             }
         }
         out
+    }
+
+    /// The kept rows and columns of `data` (`cols` wide) as they are, masses not folded: the
+    /// working copy of a tensor (or optimizer slot) while training compacted.
+    pub fn gather(&self, data: &[f32], cols: usize) -> Vec<f32> {
+        let mut out = Vec::with_capacity(self.rows.len() * self.cols.len());
+        for &r in &self.rows {
+            let row = &data[r * cols..(r + 1) * cols];
+            out.extend(self.cols.iter().map(|&c| row[c]));
+        }
+        out
+    }
+
+    /// Writes a [`Kept::gather`]ed copy back into its places in `data` (`cols` wide); every
+    /// element not kept is left as it is.
+    pub fn scatter(&self, compact: &[f32], data: &mut [f32], cols: usize) {
+        let width = self.cols.len();
+        for (i, &r) in self.rows.iter().enumerate() {
+            let (from, row) = (&compact[i * width..(i + 1) * width], &mut data[r * cols..(r + 1) * cols]);
+            for (&c, &v) in self.cols.iter().zip(from) {
+                row[c] = v;
+            }
+        }
     }
 }
 

@@ -183,22 +183,37 @@ impl Trainer {
         self.inner.config().fingerprint()
     }
 
-    /// This epoch's training figures so far: `[loss sum, batches, correct, rows]`.
+    /// This epoch's training figures so far: `[loss sum, batches, correct, rows, living work]`
+    /// (the last: the sum over its steps of the living network's share of the multiply-adds).
     #[wasm_bindgen(js_name = epoch_progress)]
     pub fn epoch_progress(&self) -> Vec<f64> {
         let p = self.inner.epoch_progress();
-        vec![p.loss_sum, p.batches as f64, p.correct as f64, p.rows as f64]
+        vec![p.loss_sum, p.batches as f64, p.correct as f64, p.rows as f64, p.living_work]
     }
 
     /// Restores an epoch's figures when resuming mid-epoch (from a checkpoint's header).
     #[wasm_bindgen(js_name = set_epoch_progress)]
-    pub fn set_epoch_progress(&mut self, loss_sum: f64, batches: f64, correct: f64, rows: f64) {
+    pub fn set_epoch_progress(&mut self, loss_sum: f64, batches: f64, correct: f64, rows: f64, living_work: Option<f64>) {
         self.inner.set_epoch_progress(k::train::EpochProgress {
             loss_sum,
             batches: batches as u64,
             correct: correct as u64,
             rows: rows as u64,
+            living_work: living_work.unwrap_or(0.0),
         });
+    }
+
+    /// Computes on a compacted copy once populations are extinct for good (on by default), or
+    /// always on the full model: the state, its hash and the model are the same either way.
+    #[wasm_bindgen(js_name = set_compaction)]
+    pub fn set_compaction(&mut self, on: bool) {
+        self.inner.set_compaction(on);
+    }
+
+    /// Populations per hidden layer the trainer computes on now (all of them without compaction).
+    #[wasm_bindgen(js_name = working_widths)]
+    pub fn working_widths(&self) -> Vec<u32> {
+        self.inner.working_widths().into_iter().map(|w| w as u32).collect()
     }
 
     #[wasm_bindgen(js_name = state_hash)]

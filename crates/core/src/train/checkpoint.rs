@@ -192,6 +192,7 @@ impl Trainer {
         next.train = self.train.take();
         next.test = self.test.take();
         next.validation = self.validation.take();
+        next.compaction = self.compaction;
         // The input standardization is a function of the training data (fitted by set_train), not
         // part of the state: it stays as it is.
         next.model.standardization = self.model.standardization.clone();

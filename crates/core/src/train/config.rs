@@ -195,9 +195,10 @@ impl TrainConfig {
 
     /// Bytes of wasm memory a trainer of this configuration uses for `train_rows` training rows
     /// and `eval_rows` validation and test rows of `inputs` values of `value_bytes` bytes each
-    /// (1 for byte images, 4 for f32 features): model, optimizer slots, gradients, evolution and
-    /// participation state, the input standardization, the batch workspace (at least 256 rows,
-    /// for evaluation), and the data with its epoch order. `None` when a size product overflows.
+    /// (1 for byte images, 4 for f32 features): model, optimizer slots, gradients, the compacted
+    /// working copy of those three (at most their size), evolution and participation state, the
+    /// input standardization, the batch workspace (at least 256 rows, for evaluation), and the
+    /// data with its epoch order. `None` when a size product overflows.
     pub fn memory_bytes(&self, train_rows: usize, eval_rows: usize, value_bytes: usize) -> Option<u64> {
         // In u64 whatever the platform, so that an impossible configuration still gets a number.
         let sizes: Vec<u64> = self.sizes.iter().map(|&s| s as u64).collect();
@@ -215,12 +216,12 @@ impl TrainConfig {
             largest = largest.max(n);
         }
         let floats = weights.checked_add(sizes[1..].iter().sum::<u64>())?.checked_add(hidden)?;
-        // Model, gradients, optimizer slots; evolution (2 per population) and participation (1).
-        let state = floats.checked_mul(2 + self.optimizer.slots() as u64)?.checked_add(3 * hidden)?.checked_add(if self.standardize {
-            2 * inputs
-        } else {
-            0
-        })?;
+        // Model, gradients, optimizer slots, and at most as much again for the compacted working
+        // copy of them (`train::compact`); evolution (2 per population) and participation (1).
+        let state = floats
+            .checked_mul(2 * (2 + self.optimizer.slots() as u64))?
+            .checked_add(3 * hidden)?
+            .checked_add(if self.standardize { 2 * inputs } else { 0 })?;
         // Workspace: input, two buffers per hidden layer, logits, two deltas per row, packing.
         let rows = self.batch.max(256) as u64;
         let per_row = inputs.checked_add(2 * hidden)?.checked_add(classes)?.checked_add(2 * widest)?;

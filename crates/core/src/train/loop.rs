@@ -12,6 +12,7 @@ use crate::population::Layout;
 use crate::prune::{Pruning, Scope, Score};
 use crate::rng::Xoshiro128;
 
+use super::compact::{multiply_adds, rebuild_at, Compact};
 use super::config::TrainConfig;
 use super::participation;
 
@@ -115,6 +116,12 @@ pub struct Trainer {
     /// every step (not part of the state), so that telling whether any count changed allocates
     /// nothing.
     alive_before: Vec<usize>,
+    /// Compute on a compacted copy once populations are extinct for good (on by default; the
+    /// bits are the same either way, see [`super::compact`]).
+    pub(super) compaction: bool,
+    /// The compacted working copy, between and during [`Trainer::run`] calls; `None` while
+    /// nothing is removable or compaction is off.
+    compact: Option<Compact>,
 }
 
 impl Trainer {
@@ -136,6 +143,8 @@ impl Trainer {
             stable: config.evolution.stable.map(|_| StableState::new(&widths)),
             participation: if config.participation.is_some() { widths.iter().map(|&n| vec![1.0; n]).collect() } else { Vec::new() },
             alive_before: vec![0; widths.len()],
+            compaction: true,
+            compact: None,
             shuffle: Xoshiro128::new(config.seed, STREAM_SHUFFLE),
             layout: model.layout(),
             model,
@@ -184,6 +193,8 @@ impl Trainer {
         }
         let standardization = if self.config.standardize { Some(Standardization::fit(data.inputs(), data.rows, data.cols)?) } else { None };
         self.model.set_standardization(standardization)?;
+        // The compact copy carries the old standardization: rebuilt at the next run.
+        self.compact = None;
         self.train_rows = data.rows;
         self.train = Some(data);
         Ok(())
@@ -300,6 +311,32 @@ impl Trainer {
         if train.rows == 0 {
             return Err(KernelError::Data("the training set is empty".into()));
         }
+        if self.compaction && self.compact.is_none() {
+            self.recompact();
+        }
+        let result = self.steps(train, max_batches);
+        // A non-finite loss stops the step that would use broken parameters; this catches the
+        // update of the last step of a chunk (and so of a run), once per call, not per step (on
+        // the working copy: a removed population's parameters are zeros that no step touches).
+        let broken = non_finite(self.compact.as_ref().map_or(&self.model, |c| &c.model));
+        // The full-size model is the canonical state outside this call (see `compact`).
+        if let Some(compact) = &self.compact {
+            compact.scatter(&mut self.model, &mut self.slots);
+        }
+        let done = result?;
+        if let Some(what) = broken {
+            return Err(KernelError::Refusal(format!(
+                "training diverged: {what} became non-finite at step {} (a learning rate or selection strength too high for this model and data?)",
+                self.step
+            )));
+        }
+        Ok(done)
+    }
+
+    /// Up to `max_batches` optimizer and evolution steps (stopping at an epoch's end), on the
+    /// compact copy when there is one.
+    fn steps(&mut self, train: &Data, max_batches: usize) -> Result<usize, KernelError> {
+        let full_work = multiply_adds(self.model.sizes.iter().copied()) as f64;
         let mut done = 0;
         while done < max_batches {
             if self.cursor == 0 {
@@ -314,24 +351,38 @@ impl Trainer {
             for (slot, &idx) in self.batch_labels.iter_mut().zip(indices) {
                 *slot = train.labels[idx as usize];
             }
-            let loss = forward_backward(&self.model, &mut self.ws, &self.batch_labels[..rows], &mut self.grads)?;
+            let (model, grads) = match &mut self.compact {
+                Some(c) => (&c.model, &mut c.grads),
+                None => (&self.model, &mut self.grads),
+            };
+            let loss = forward_backward(model, &mut self.ws, &self.batch_labels[..rows], grads)?;
             if !loss.is_finite() {
                 return Err(KernelError::Refusal(format!(
                     "training diverged: the loss became {loss} at step {} (a learning rate or selection strength too high for this model and data?)",
                     self.step + 1
                 )));
             }
+            for (n, m) in self.alive_before.iter_mut().zip(&self.model.masses) {
+                *n = alive_count(m);
+            }
+            // The living network's share of the full one's multiply-adds, this step.
+            let living = multiply_adds(
+                std::iter::once(self.model.inputs()).chain(self.alive_before.iter().copied()).chain(std::iter::once(self.model.classes())),
+            );
             let classes = self.model.classes();
             let Workspace { logits, predictions, .. } = &mut self.ws;
             argmax_rows(rows, classes, &logits[..rows * classes], &mut predictions[..rows])?;
-            self.epoch_progress.count(&predictions[..rows], &self.batch_labels[..rows], loss);
+            self.epoch_progress.count(&predictions[..rows], &self.batch_labels[..rows], loss, living as f64 / full_work);
             if let Some(config) = &self.config.participation {
-                participation::track(config, &mut self.participation, &self.model, &self.grads);
+                match &self.compact {
+                    Some(c) => participation::track(config, &mut self.participation, &c.model, &c.grads, Some(&c.kept)),
+                    None => participation::track(config, &mut self.participation, &self.model, &self.grads, None),
+                }
             }
             self.apply_gradients()?;
             self.step += 1;
-            for (n, m) in self.alive_before.iter_mut().zip(&self.model.masses) {
-                *n = alive_count(m);
+            if let Some(c) = &self.compact {
+                c.scatter_mass_grads(&mut self.grads.masses);
             }
             let lr_factor = self.learning_rate() / self.config.optimizer.lr();
             match (&self.config.evolution.stable, &mut self.stable) {
@@ -352,12 +403,18 @@ impl Trainer {
                 }
                 _ => self.evolution.step(&self.config.evolution, self.step, lr_factor, &mut self.model.masses, &self.grads.masses),
             }
+            if let Some(c) = &mut self.compact {
+                c.gather_masses(&self.model.masses);
+            }
             // Per layer, not one total: under numerics 2 a population whose f32 mass rounded to 0
             // keeps a finite coordinate and can come back (or set_parameters can zero a mass the
             // coordinates still hold), so a death in one layer and a return in another could
             // leave the total unchanged.
             if self.model.masses.iter().zip(&self.alive_before).any(|(m, &n)| alive_count(m) != n) {
                 self.clear_extinct();
+                if self.compaction && self.compact.as_ref().is_none_or(Compact::due) {
+                    self.recompact();
+                }
             }
             self.loss_sum += loss;
             self.loss_batches += 1;
@@ -369,28 +426,73 @@ impl Trainer {
                 break;
             }
         }
-        // A non-finite loss stops the step that would use broken parameters; this catches the
-        // update of the last step of a chunk (and so of a run), once per call, not per step.
-        if let Some(what) = self.non_finite() {
-            return Err(KernelError::Refusal(format!(
-                "training diverged: {what} became non-finite at step {} (a learning rate or selection strength too high for this model and data?)",
-                self.step
-            )));
-        }
         Ok(done)
     }
 
-    /// The first parameter tensor or mass vector holding a NaN or infinity, by name.
-    fn non_finite(&self) -> Option<String> {
-        for (l, layer) in self.model.layers.iter().enumerate() {
-            if !layer.weights.iter().all(|w| w.is_finite()) {
-                return Some(format!("a weight of layer {}", l + 1));
+    /// Builds the compact copy anew from the full model, without every population that is
+    /// extinct for good with all its slices at 0 (see [`super::compact`]); a layer keeps at
+    /// least one. Nothing to remove: no copy, the full model trains.
+    fn recompact(&mut self) {
+        if let Some(c) = self.compact.take() {
+            c.scatter(&mut self.model, &mut self.slots);
+        }
+        let mut any = false;
+        let mut removed: Vec<Vec<bool>> = Vec::with_capacity(self.model.masses.len());
+        for (g, masses) in self.model.masses.iter().enumerate() {
+            let mut layer: Vec<bool> = (0..masses.len()).map(|i| self.removable(g, i)).collect();
+            if layer.iter().all(|&r| r) {
+                layer[0] = false;
             }
-            if !layer.bias.iter().all(|b| b.is_finite()) {
-                return Some(format!("a bias of layer {}", l + 1));
+            // Below the cadence, the repacking would cost more than it saves.
+            if layer.iter().filter(|&&r| r).count() >= rebuild_at(masses.len()).min(masses.len() - 1) {
+                any = true;
+            }
+            removed.push(layer);
+        }
+        if any {
+            self.compact = Some(Compact::build(&self.model, &self.slots, &self.layout, &removed));
+        }
+    }
+
+    /// Whether population `i` of hidden layer `g` is extinct for good and every slice it owns is
+    /// exactly 0 in the parameters and the optimizer slots (so removing it drops only zero terms).
+    fn removable(&self, g: usize, i: usize) -> bool {
+        if self.model.masses[g][i] != 0.0 {
+            return false;
+        }
+        if let Some(s) = self.stable.as_ref().filter(|s| s.initialised) {
+            if s.coord[g][i] != f64::NEG_INFINITY {
+                return false;
             }
         }
-        self.model.masses.iter().position(|m| !m.iter().all(|x| x.is_finite())).map(|l| format!("a mass of hidden layer {}", l + 1))
+        self.layout.slices(g, i).all(|slice| {
+            self.layout.is_zero(slice, self.model.parameter(slice.tensor))
+                && self.slots[slice.tensor].iter().all(|s| self.layout.is_zero(slice, s))
+        })
+    }
+
+    /// Computes on a compacted copy once populations are extinct for good (the default), or
+    /// always on the full model; the state, its hash and the model file are the same either way.
+    pub fn set_compaction(&mut self, on: bool) {
+        self.compaction = on;
+        if !on {
+            // Between runs the full model already holds everything the copy does.
+            self.compact = None;
+        }
+    }
+
+    pub fn compaction(&self) -> bool {
+        self.compaction
+    }
+
+    /// Populations per hidden layer the trainer currently computes on: the full widths, or the
+    /// compact copy's (living ones, plus the dead not yet removed at the cadence of
+    /// [`super::compact::rebuild_at`]).
+    pub fn working_widths(&self) -> Vec<usize> {
+        match &self.compact {
+            Some(c) => c.kept.iter().map(Vec::len).collect(),
+            None => self.model.masses.iter().map(Vec::len).collect(),
+        }
     }
 
     /// η of each hidden layer's last update under numerics version 2 (empty under version 1).
@@ -414,15 +516,19 @@ impl Trainer {
     /// their gradients are 0), so this changes no prediction; it keeps momentum from decaying
     /// through subnormal floats, which are slow on every CPU.
     fn clear_extinct(&mut self) {
-        for g in 0..self.layout.groups().len() {
-            for i in 0..self.layout.groups()[g].width {
-                if self.model.masses[g][i] != 0.0 {
+        let (model, slots, layout) = match &mut self.compact {
+            Some(c) => (&mut c.model, &mut c.slots, &c.layout),
+            None => (&mut self.model, &mut self.slots, &self.layout),
+        };
+        for g in 0..layout.groups().len() {
+            for i in 0..layout.groups()[g].width {
+                if model.masses[g][i] != 0.0 {
                     continue;
                 }
-                for slice in self.layout.slices(g, i) {
-                    self.layout.zero(slice, self.model.parameter_mut(slice.tensor));
-                    for slot in self.slots[slice.tensor].iter_mut().filter(|s| !s.is_empty()) {
-                        self.layout.zero(slice, slot);
+                for slice in layout.slices(g, i) {
+                    layout.zero(slice, model.parameter_mut(slice.tensor));
+                    for slot in slots[slice.tensor].iter_mut().filter(|s| !s.is_empty()) {
+                        layout.zero(slice, slot);
                     }
                 }
             }
@@ -436,11 +542,15 @@ impl Trainer {
         }
         let scalars =
             StepScalars { lr: self.learning_rate(), correction1: 1.0 - self.beta_powers.0, correction2: 1.0 - self.beta_powers.1 };
-        for (l, layer) in self.model.layers.iter_mut().enumerate() {
-            let [s1, s2] = &mut self.slots[2 * l];
-            update(opt, scalars, &mut layer.weights, &self.grads.weights[l], s1, s2)?;
-            let [s1, s2] = &mut self.slots[2 * l + 1];
-            update(opt, scalars, &mut layer.bias, &self.grads.bias[l], s1, s2)?;
+        let (model, slots, grads) = match &mut self.compact {
+            Some(c) => (&mut c.model, &mut c.slots, &c.grads),
+            None => (&mut self.model, &mut self.slots, &self.grads),
+        };
+        for (l, layer) in model.layers.iter_mut().enumerate() {
+            let [s1, s2] = &mut slots[2 * l];
+            update(opt, scalars, &mut layer.weights, &grads.weights[l], s1, s2)?;
+            let [s1, s2] = &mut slots[2 * l + 1];
+            update(opt, scalars, &mut layer.bias, &grads.bias[l], s1, s2)?;
         }
         Ok(())
     }
@@ -460,7 +570,9 @@ impl Trainer {
             Split::Test => self.test.as_ref(),
         }
         .ok_or_else(|| KernelError::Data(format!("no {} data set", split.name())))?;
-        evaluate(&self.model, &mut self.ws, data.inputs(), &data.labels)
+        // The compact copy, when there is one, gives the same logits with less work.
+        let model = self.compact.as_ref().map_or(&self.model, |c| &c.model);
+        evaluate(model, &mut self.ws, data.inputs(), &data.labels)
     }
 
     /// Loss and gradients of one batch of byte images, without changing any state
@@ -488,6 +600,9 @@ impl Trainer {
         if values.len() != total {
             return Err(KernelError::shape("parameters", total, values.len()));
         }
+        // The values may bring a population back or differ in the dead's slices: the compact copy
+        // (already written back) is rebuilt from them at the next run.
+        self.compact = None;
         let mut at = 0;
         for t in self.model.tensors_mut() {
             t.copy_from_slice(&values[at..at + t.len()]);
@@ -495,6 +610,20 @@ impl Trainer {
         }
         Ok(())
     }
+}
+
+/// The first parameter tensor or mass vector of `model` holding a NaN or infinity, by name
+/// (layers are numbered as in the full model: compaction removes populations, never layers).
+fn non_finite(model: &Mlp) -> Option<String> {
+    for (l, layer) in model.layers.iter().enumerate() {
+        if !layer.weights.iter().all(|w| w.is_finite()) {
+            return Some(format!("a weight of layer {}", l + 1));
+        }
+        if !layer.bias.iter().all(|b| b.is_finite()) {
+            return Some(format!("a bias of layer {}", l + 1));
+        }
+    }
+    model.masses.iter().position(|m| !m.iter().all(|x| x.is_finite())).map(|l| format!("a mass of hidden layer {}", l + 1))
 }
 
 /// One epoch's training figures: the sum of the batch losses (f64, in batch order), the batches,
@@ -505,11 +634,15 @@ pub struct EpochProgress {
     pub batches: u64,
     pub correct: u64,
     pub rows: u64,
+    /// Sum over the epoch's steps of the living network's share of the full one's multiply-adds
+    /// (divide by `batches` for the epoch's mean living-work fraction).
+    pub living_work: f64,
 }
 
 impl EpochProgress {
-    fn count(&mut self, predictions: &[u32], labels: &[u8], loss: f64) {
+    fn count(&mut self, predictions: &[u32], labels: &[u8], loss: f64, living_work: f64) {
         self.loss_sum += loss;
+        self.living_work += living_work;
         self.batches += 1;
         self.rows += labels.len() as u64;
         self.correct += predictions.iter().zip(labels).filter(|(&p, &y)| p == y as u32).count() as u64;
@@ -707,6 +840,75 @@ mod tests {
         assert_eq!(a.state_hash(), run(300, None).state_hash());
         let half = run(123, None);
         assert_eq!(run(177, Some(half.state())).state_hash(), a.state_hash());
+    }
+
+    #[test]
+    fn compaction_changes_no_bit_of_the_state_the_evaluation_or_a_resume() {
+        use crate::emergence::recommended;
+        use crate::evolution::{DynamicParams, Fitness};
+        let wide = |evolution: EvolutionConfig, initial_mass, optimizer| TrainConfig {
+            sizes: vec![16, 48, 40, 4],
+            evolution,
+            initial_mass,
+            optimizer,
+            participation: Some(ParticipationConfig { alpha: 1.0, beta: 1e-4, gamma: 1e-4, lr: 0.5 }),
+            ..config(4)
+        };
+        let replicator = EvolutionConfig {
+            fitness: Fitness::Gradient,
+            dynamic: registry::dynamic("replicator").unwrap(),
+            params: DynamicParams { eta: 0.2, mu: 0.0 },
+            rho: 0.9,
+            epsilon: 1e-3,
+            interval: 1,
+            warmup: 5,
+            anneal: false,
+            stable: None,
+        };
+        let (controlled, mass) = recommended(0.8, 8);
+        let sgd = Optimizer::Sgd { lr: 0.1, momentum: 0.9, weight_decay: 1e-4 };
+        let adam = Optimizer::Adam { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 1e-4 };
+        for (name, c) in [
+            ("numerics 1, SGD", wide(replicator.clone(), None, sgd.clone())),
+            ("numerics 1, Adam", wide(replicator, None, adam)),
+            ("numerics 2, controller at 0.8", wide(controlled, Some(mass), sgd)),
+        ] {
+            let batches = 8 * 10; // 8 epochs of 95 rows in batches of 10
+            let run = |compaction: bool, chunks: &[usize], from: Option<Vec<u8>>| {
+                let mut t = Trainer::new(c.clone()).unwrap();
+                t.set_compaction(compaction);
+                t.set_train(toy(95, 1)).unwrap();
+                t.set_test(toy(60, 2)).unwrap();
+                if let Some(bytes) = from {
+                    t.load_state(&bytes).unwrap();
+                }
+                let mut hashes = Vec::new();
+                for &n in chunks {
+                    run_all(&mut t, n);
+                    hashes.push((t.state_hash(), t.evaluate(Split::Test).unwrap(), t.working_widths()));
+                }
+                (t, hashes)
+            };
+            let (off, off_hashes) = run(false, &[20, 20, 20, 20], None);
+            let (on, on_hashes) = run(true, &[20, 20, 20, 20], None);
+            let dead: usize = off.model.masses.iter().flatten().filter(|&&m| m == 0.0).count();
+            assert!(dead >= 30, "{name}: the run must kill many populations to test anything ({dead} dead)");
+            assert_eq!(off.working_widths(), vec![48, 40], "{name}");
+            let working: usize = on.working_widths().iter().sum();
+            assert!(working + 20 <= 88, "{name}: the trainer computes on the living ({:?})", on.working_widths());
+            for (i, (a, b)) in off_hashes.iter().zip(&on_hashes).enumerate() {
+                assert_eq!(a.0, b.0, "{name}: state hash after chunk {i}");
+                assert_eq!(a.1, b.1, "{name}: test evaluation after chunk {i}");
+            }
+            assert_eq!(off.model.to_bytes(), on.model.to_bytes(), "{name}: model file");
+            assert_eq!(off.epoch_progress(), on.epoch_progress(), "{name}");
+            // A resume (which starts without a compact copy) and other chunkings agree too.
+            let (half_trainer, _) = run(true, &[37], None);
+            let (resumed, _) = run(true, &[batches - 37], Some(half_trainer.state()));
+            assert_eq!(resumed.state_hash(), off.state_hash(), "{name}: resumed with compaction");
+            let (odd, _) = run(true, &[1, 2, 3, 5, 8, 13, 48], None);
+            assert_eq!(odd.state_hash(), off.state_hash(), "{name}: chunked 1, 2, 3, 5, …");
+        }
     }
 
     #[test]

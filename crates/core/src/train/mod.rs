@@ -3,11 +3,13 @@
 //! behind `stateHash`).
 
 pub mod checkpoint;
+mod compact;
 pub mod config;
 mod r#loop;
 pub mod participation;
 pub mod schedule;
 
+pub use compact::{multiply_adds, rebuild_at};
 pub use config::{TrainConfig, TRAINER_MEMORY_LIMIT};
 pub use participation::ParticipationConfig;
 pub use r#loop::{Data, EpochProgress, Split, Trainer, STREAM_SHUFFLE};

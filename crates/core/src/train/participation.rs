@@ -19,21 +19,43 @@ pub struct ParticipationConfig {
 /// One participation update per hidden layer from this step's gradients (before the optimizer
 /// moves θ). Per population the sums run in f64: bias term first, then the incoming weights in
 /// increasing input index.
-pub(super) fn track(config: &ParticipationConfig, participation: &mut [Vec<f32>], model: &Mlp, grads: &Gradients) {
-    let p = config;
+///
+/// `model` and `grads` may be a compacted copy (see [`super::compact`]): `kept[l]` then lists
+/// the full index of each of its columns, and every other population, removed with all its
+/// parameters at 0, takes the update of a zero dot product and norm, the same bits as the full
+/// model gives it (its terms are exact zeros; see the module doc of `compact`).
+pub(super) fn track(
+    config: &ParticipationConfig,
+    participation: &mut [Vec<f32>],
+    model: &Mlp,
+    grads: &Gradients,
+    kept: Option<&[Vec<u32>]>,
+) {
     for (l, s) in participation.iter_mut().enumerate() {
         let layer = &model.layers[l];
         let (gw, gb) = (&grads.weights[l], &grads.bias[l]);
-        for (i, si) in s.iter_mut().enumerate() {
-            let (mut dot, mut norm) = (gb[i] as f64 * layer.bias[i] as f64, layer.bias[i] as f64 * layer.bias[i] as f64);
+        let column = |c: usize| {
+            let (mut dot, mut norm) = (gb[c] as f64 * layer.bias[c] as f64, layer.bias[c] as f64 * layer.bias[c] as f64);
             for r in 0..layer.inputs {
-                let w = layer.weights[r * layer.outputs + i] as f64;
-                dot += gw[r * layer.outputs + i] as f64 * w;
+                let w = layer.weights[r * layer.outputs + c] as f64;
+                dot += gw[r * layer.outputs + c] as f64 * w;
                 norm += w * w;
             }
-            let benefit = -(p.alpha as f64) * dot;
-            let ascent = benefit - 2.0 * p.beta as f64 * norm * *si as f64 - p.gamma as f64;
-            *si = (*si + p.lr * ascent as f32).clamp(0.0, 1.0);
+            (dot, norm)
+        };
+        let mut next = 0;
+        for (i, si) in s.iter_mut().enumerate() {
+            let (dot, norm) = match kept {
+                None => column(i),
+                Some(kept) if kept[l].get(next) == Some(&(i as u32)) => {
+                    next += 1;
+                    column(next - 1)
+                }
+                Some(_) => (0.0, 0.0),
+            };
+            let benefit = -(config.alpha as f64) * dot;
+            let ascent = benefit - 2.0 * config.beta as f64 * norm * *si as f64 - config.gamma as f64;
+            *si = (*si + config.lr * ascent as f32).clamp(0.0, 1.0);
         }
     }
 }
