@@ -57,6 +57,7 @@ describe('a CSV run through the CLI', () => {
       'testAccuracy',
       'samplesPerSecond',
       'seconds',
+      'livingWork',
       'alive',
     ]);
     expect(metrics[7]!.validationAccuracy).toBe(summary.validationAccuracy);

@@ -104,7 +104,17 @@ describe('training on your own f32 features', () => {
     const zero = await train({ ...base, validation: 0 }, { dataset: data });
     expect(zero.stateHash).toBe(none.stateHash);
     expect(canonical(zero)).toEqual(canonical(none));
-    expect(Object.keys(none.history[0]!)).toEqual(['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'samplesPerSecond', 'seconds', 'alive']);
+    expect(Object.keys(none.history[0]!)).toEqual([
+      'epoch',
+      'trainLoss',
+      'trainAccuracy',
+      'testLoss',
+      'testAccuracy',
+      'samplesPerSecond',
+      'seconds',
+      'livingWork',
+      'alive',
+    ]);
     expect('validationAccuracy' in none).toBe(false);
     const held = await train({ ...base, validation: 60 }, { dataset: data });
     expect(held.stateHash).not.toBe(none.stateHash);
