@@ -21,10 +21,12 @@ use crate::model::mlp::{Gradients, Layer, Mlp};
 use crate::population::{Kept, Layout};
 
 /// A population is removed only in groups: when a layer holds at least this many dead
-/// populations more than its compact copy was built without (`max(4, ⌈width/16⌉)`), so that
-/// repacking (one pass over the kept parameters and slots) costs little against the steps it saves.
+/// populations more than its compact copy was built without (`max(4, ⌈width/64⌉)`). Repacking is
+/// one pass over the kept parameters and slots, about one step's work, so removing the dead soon
+/// (while pruning is fast, every epoch may lose a third of a layer) matters more than rebuilding
+/// rarely.
 pub fn rebuild_at(width: usize) -> usize {
-    4.max(width.div_ceil(16))
+    4.max(width.div_ceil(64))
 }
 
 /// The working copy of a compacted trainer.

@@ -433,13 +433,20 @@ impl Trainer {
     /// extinct for good with all its slices at 0 (see [`super::compact`]); a layer keeps at
     /// least one. Nothing to remove: no copy, the full model trains.
     fn recompact(&mut self) {
-        if let Some(c) = self.compact.take() {
+        // Populations the previous copy removed stay removed (nothing touched them since), so only
+        // the ones it kept are checked.
+        let previous = self.compact.take().map(|c| {
             c.scatter(&mut self.model, &mut self.slots);
-        }
+            c.kept
+        });
         let mut any = false;
         let mut removed: Vec<Vec<bool>> = Vec::with_capacity(self.model.masses.len());
         for (g, masses) in self.model.masses.iter().enumerate() {
-            let mut layer: Vec<bool> = (0..masses.len()).map(|i| self.removable(g, i)).collect();
+            let mut layer = vec![true; masses.len()];
+            let kept = previous.as_ref().map(|p| p[g].iter().map(|&i| i as usize));
+            for i in kept.map_or_else(|| (0..masses.len()).collect::<Vec<_>>(), Iterator::collect) {
+                layer[i] = self.removable(g, i);
+            }
             if layer.iter().all(|&r| r) {
                 layer[0] = false;
             }

@@ -13,10 +13,15 @@ pub struct NonzeroTerms {
     offsets: Vec<u32>,
     index: Vec<u32>,
     value: Vec<f32>,
+    /// Next free slot per row while a transposed operand is sorted into rows.
+    cursor: Vec<u32>,
 }
 
 impl NonzeroTerms {
     pub(super) fn build(&mut self, m: usize, k: usize, a: Operand) {
+        if a.strides.row == 1 && a.strides.col >= m && m > 1 {
+            return self.build_transposed(m, k, a);
+        }
         self.offsets.clear();
         self.index.clear();
         self.value.clear();
@@ -30,6 +35,41 @@ impl NonzeroTerms {
                 }
             }
             self.offsets.push(self.index.len() as u32);
+        }
+    }
+
+    /// The same terms for an operand read transposed (`Aᵀ` of `Op::TN`, element (i, p) at
+    /// `i + p·col`): its rows are columns in memory, so they are gathered by a counting sort over
+    /// the memory rows `p` in increasing order (contiguous reads, each row's terms still in
+    /// increasing `p`) instead of one strided pass per row, which misses the cache on every read.
+    fn build_transposed(&mut self, m: usize, k: usize, a: Operand) {
+        let col = a.strides.col;
+        self.offsets.clear();
+        self.offsets.resize(m + 1, 0);
+        for p in 0..k {
+            for (i, &v) in a.data[p * col..p * col + m].iter().enumerate() {
+                self.offsets[i + 1] += (v != 0.0) as u32;
+            }
+        }
+        for i in 0..m {
+            self.offsets[i + 1] += self.offsets[i];
+        }
+        let total = self.offsets[m] as usize;
+        self.index.clear();
+        self.index.resize(total, 0);
+        self.value.clear();
+        self.value.resize(total, 0.0);
+        self.cursor.clear();
+        self.cursor.extend_from_slice(&self.offsets[..m]);
+        for p in 0..k {
+            for (i, &v) in a.data[p * col..p * col + m].iter().enumerate() {
+                if v != 0.0 {
+                    let at = self.cursor[i] as usize;
+                    self.index[at] = p as u32;
+                    self.value[at] = v;
+                    self.cursor[i] += 1;
+                }
+            }
         }
     }
 
