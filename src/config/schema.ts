@@ -90,6 +90,26 @@ export const trainConfigSchema = z
      * off for byte images.
      */
     standardize: z.boolean().optional(),
+    /**
+     * Pruning on a schedule instead of selection (the baselines of `evoprune frontier`; masses
+     * stay fixed, so `dynamic` must be `none`): each hidden layer is brought to
+     * `target · (1 − (1 − (t − t0)/(t1 − t0))³)` extinct populations at steps t0, t0 + interval, …,
+     * t1 (Zhu & Gupta's cubic schedule, per population), where t0 = start · T and t1 = end · T of the
+     * T training steps; start = end is one-shot pruning then fine-tuning. `score`: `magnitude`
+     * (‖incoming‖·‖outgoing‖ weights), `random` (a fixed random order from the seed) or `fitness`
+     * (the smoothed fitness selection uses, without masses).
+     */
+    gradual: z
+      .object({
+        score: z.enum(['magnitude', 'random', 'fitness']),
+        target: z.number().min(0).lt(1),
+        start: z.number().min(0).max(1),
+        end: z.number().min(0).max(1),
+        interval: z.number().int().positive().default(100),
+      })
+      .strict()
+      .refine((g) => g.start <= g.end, { message: 'needs start ≤ end' })
+      .optional(),
   })
   .strict();
 
@@ -176,6 +196,11 @@ export function resolveTrainConfig(input: unknown): TrainConfig {
   }
   if (c.targetSparsity !== undefined && c.dynamic === 'none') {
     throw new ConfigError('targetSparsity: the dense dynamic none keeps every population; name a dynamic or leave dynamic out to get the recommended one');
+  }
+  if (c.gradual !== undefined && (c.dynamic !== 'none' || c.targetSparsity !== undefined)) {
+    throw new ConfigError(
+      `gradual: pruning on a schedule keeps the masses fixed; it needs dynamic none and no targetSparsity (got dynamic ${c.dynamic}${c.targetSparsity !== undefined ? `, targetSparsity ${c.targetSparsity}` : ''})`,
+    );
   }
   if (!isCsvSpec(c.dataset)) {
     for (const field of ['label', 'testFraction'] as const) {

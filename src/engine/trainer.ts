@@ -47,7 +47,12 @@ export interface WasmTrainerConfig {
   participation?: { alpha: number; beta: number; gamma: number; lr: number };
   /** Fit a per-feature standardization on the training rows when they are set (default false). */
   standardize?: boolean;
+  /** Pruning on a schedule (masses otherwise fixed): see `gradual` in the configuration schema. */
+  gradual?: { score: GradualScore; target: number; start: number; end: number; interval: number; epochs: number };
 }
+
+/** What pruning on a schedule ranks living populations by (lowest pruned first). */
+export type GradualScore = 'magnitude' | 'random' | 'fitness';
 
 /** The data sets a trainer holds: training rows, validation rows held out of them, test rows. */
 export type SplitName = 'train' | 'validation' | 'test';

@@ -198,6 +198,7 @@ export function wasmTrainerConfig(config: TrainConfig, dataset: Dataset): WasmTr
     },
     ...(config.participation ? { participation: PARTICIPATION_DEFAULTS } : {}),
     ...(standardizes(config, dataset) ? { standardize: true } : {}),
+    ...(config.gradual ? { gradual: { ...config.gradual, epochs: config.epochs } } : {}),
   };
 }
 

@@ -103,6 +103,7 @@ fn golden_training_run_hash_is_pinned() {
         },
         participation: Some(ParticipationConfig { alpha: 1.0, beta: 1e-4, gamma: 1e-5, lr: 1.0 }),
         standardize: false,
+        gradual: None,
     };
     let mut trainer = Trainer::new(config).unwrap();
     trainer.set_train(Data::new(images, labels, rows, cols, classes).unwrap()).unwrap();
@@ -154,6 +155,7 @@ fn golden_feature_run_hash_is_pinned() {
         },
         participation: None,
         standardize: true,
+        gradual: None,
     };
     let mut trainer = Trainer::new(config).unwrap();
     trainer.set_train(data(rows, 21, 22)).unwrap();

@@ -9,6 +9,7 @@ use k::model::mlp::Evaluation;
 use k::model::optim::Optimizer;
 use k::prune::{Scope, Score};
 use k::registry;
+use k::train::gradual::{GradualPruning, GradualScore};
 use k::train::{ParticipationConfig, Schedule, Split, TrainConfig};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
@@ -18,8 +19,8 @@ use crate::js_err;
 /// The trainer configuration, as JSON: `{ sizes, seed, batch, optimizer: { kind: "sgd", lr,
 /// momentum, weightDecay? } | { kind: "adam", lr, beta1, beta2, eps, weightDecay? }, schedule?:
 /// { kind: "constant" } | { kind: "cosine", epochs }, initialMass?, evolution?, participation?,
-/// standardize? }`. Without `initialMass` the masses start at the registry's default for the
-/// dynamic; `standardize` defaults to false.
+/// standardize?, gradual? }`. Without `initialMass` the masses start at the registry's default for
+/// the dynamic; `standardize` defaults to false.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ConfigJson {
@@ -37,6 +38,21 @@ struct ConfigJson {
     participation: Option<ParticipationJson>,
     #[serde(default)]
     standardize: bool,
+    #[serde(default)]
+    gradual: Option<GradualJson>,
+}
+
+/// Pruning on a schedule: `{ score: "magnitude" | "random" | "fitness", target, start, end,
+/// interval, epochs }` (see `evoprune_core::train::gradual`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct GradualJson {
+    score: String,
+    target: f32,
+    start: f32,
+    end: f32,
+    interval: u32,
+    epochs: u32,
 }
 
 /// `{ fitness, dynamic, eta, mu?, rho, epsilon, interval, warmup?, anneal? }`.
@@ -200,6 +216,18 @@ pub(crate) fn trainer(json: &str) -> Result<TrainConfig, JsValue> {
         Some(e) => e.build()?,
     };
     let participation = c.participation.map(|p| ParticipationConfig { alpha: p.alpha, beta: p.beta, gamma: p.gamma, lr: p.lr });
+    let gradual = match c.gradual {
+        None => None,
+        Some(g) => Some(GradualPruning {
+            score: GradualScore::by_name(&g.score)
+                .ok_or_else(|| config_error(format!("gradual.score: \"{}\" is not one of magnitude, random, fitness", g.score)))?,
+            target: g.target,
+            start: g.start,
+            end: g.end,
+            interval: g.interval,
+            epochs: g.epochs,
+        }),
+    };
     Ok(TrainConfig {
         sizes: c.sizes,
         seed: c.seed,
@@ -210,6 +238,7 @@ pub(crate) fn trainer(json: &str) -> Result<TrainConfig, JsValue> {
         evolution,
         participation,
         standardize: c.standardize,
+        gradual,
     })
 }
 

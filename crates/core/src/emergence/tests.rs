@@ -146,6 +146,7 @@ fn toy_trainer(evolution: EvolutionConfig, epochs: u32, shift: bool) -> crate::t
         evolution,
         participation: None,
         standardize: false,
+        gradual: None,
     })
     .unwrap();
     t.set_train(toy(2000, 1, shift)).unwrap();

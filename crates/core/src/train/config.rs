@@ -5,6 +5,7 @@ use crate::evolution::{Capacity, EvolutionConfig};
 use crate::model::optim::Optimizer;
 use crate::registry::{DYNAMICS, PARAMS};
 
+use super::gradual::GradualPruning;
 use super::participation::ParticipationConfig;
 use super::schedule::Schedule;
 
@@ -38,6 +39,8 @@ pub struct TrainConfig {
     /// rows, fitted when the training set is set ([`crate::model::input::Standardization::fit`])
     /// and kept in the model (and its file). Off: inputs enter as they are (bytes as `b / 255`).
     pub standardize: bool,
+    /// Pruning on a schedule (the baselines of `evoprune frontier`; masses otherwise fixed).
+    pub gradual: Option<GradualPruning>,
 }
 
 impl TrainConfig {
@@ -120,6 +123,16 @@ impl TrainConfig {
         if self.standardize {
             w.raw(b"standardize");
         }
+        // Only when set, so every configuration without it keeps its fingerprint.
+        if let Some(g) = &self.gradual {
+            w.raw(b"gradual");
+            w.u32(g.score as u32);
+            for v in [g.target, g.start, g.end] {
+                w.f32(v);
+            }
+            w.u32(g.interval);
+            w.u32(g.epochs);
+        }
         use sha2::{Digest, Sha256};
         Sha256::digest(&w.bytes).iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -186,6 +199,15 @@ impl TrainConfig {
             range("participation.beta", p.beta, p.beta >= 0.0, "must be ≥ 0")?;
             range("participation.gamma", p.gamma, p.gamma >= 0.0, "must be ≥ 0")?;
             range("participation.lr", p.lr, p.lr > 0.0, "must be > 0")?;
+        }
+        if let Some(g) = &self.gradual {
+            g.validate()?;
+            if dynamic.capacity != Capacity::Fixed || e.stable.is_some_and(|s| s.controller.is_some()) {
+                return Err(KernelError::Config(format!(
+                    "gradual: pruning on a schedule needs fixed masses (the dynamic none, no target sparsity), not \"{}\"",
+                    dynamic.name
+                )));
+            }
         }
         if self.sizes.len() < 2 || self.sizes.contains(&0) {
             return Err(KernelError::Config(format!("sizes: {:?} must be at least [inputs, classes], all positive", self.sizes)));

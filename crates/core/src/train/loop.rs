@@ -14,6 +14,7 @@ use crate::rng::Xoshiro128;
 
 use super::compact::{multiply_adds, rebuild_at, Compact};
 use super::config::TrainConfig;
+use super::gradual::{magnitude, prune_layer, random_priorities, GradualPruning, GradualScore};
 use super::participation;
 
 /// PRNG stream of the per-epoch shuffle.
@@ -122,6 +123,9 @@ pub struct Trainer {
     /// The compacted working copy, between and during [`Trainer::run`] calls; `None` while
     /// nothing is removable or compaction is off.
     compact: Option<Compact>,
+    /// The `random` score's fixed priorities (empty unless a schedule prunes by it): a function
+    /// of the seed, not part of the state.
+    priorities: Vec<Vec<f32>>,
 }
 
 impl Trainer {
@@ -145,6 +149,10 @@ impl Trainer {
             alive_before: vec![0; widths.len()],
             compaction: true,
             compact: None,
+            priorities: match config.gradual {
+                Some(g) if g.score == GradualScore::Random => random_priorities(&widths, config.seed),
+                _ => Vec::new(),
+            },
             shuffle: Xoshiro128::new(config.seed, STREAM_SHUFFLE),
             layout: model.layout(),
             model,
@@ -403,6 +411,12 @@ impl Trainer {
                 }
                 _ => self.evolution.step(&self.config.evolution, self.step, lr_factor, &mut self.model.masses, &self.grads.masses),
             }
+            if let Some(g) = self.config.gradual {
+                let total = g.epochs as u64 * self.train_rows.div_ceil(self.config.batch) as u64;
+                if let Some(s) = g.sparsity_at(self.step, total) {
+                    self.prune_on_schedule(&g, s);
+                }
+            }
             if let Some(c) = &mut self.compact {
                 c.gather_masses(&self.model.masses);
             }
@@ -458,6 +472,39 @@ impl Trainer {
         }
         if any {
             self.compact = Some(Compact::build(&self.model, &self.slots, &self.layout, &removed));
+        }
+    }
+
+    /// Brings every hidden layer to the schedule's fraction `s` of extinct populations (see
+    /// [`super::gradual`]); scores come from the working model (compact or full, the same values).
+    fn prune_on_schedule(&mut self, g: &GradualPruning, s: f64) {
+        for l in 0..self.model.masses.len() {
+            let n = self.model.masses[l].len();
+            let scores: Vec<f64> = match g.score {
+                GradualScore::Magnitude => {
+                    let (model, kept) = match &self.compact {
+                        Some(c) => (&c.model, Some(&c.kept[l])),
+                        None => (&self.model, None),
+                    };
+                    (0..n)
+                        .map(|i| match kept.map_or(Ok(i), |k| k.binary_search(&(i as u32))) {
+                            Ok(c) => magnitude(model, l, c),
+                            Err(_) => 0.0, // removed: extinct, never a candidate
+                        })
+                        .collect()
+                }
+                GradualScore::Random => self.priorities[l].iter().map(|&p| p as f64).collect(),
+                GradualScore::Fitness => self.evolution.smoothed[l].iter().map(|&f| f as f64).collect(),
+            };
+            prune_layer(&mut self.model.masses[l], GradualPruning::count(s, n), |i| scores[i]);
+            // Extinct for good under numerics 2 too (so compaction may drop them).
+            if let Some(state) = self.stable.as_mut().filter(|st| st.initialised) {
+                for (x, &m) in state.coord[l].iter_mut().zip(&self.model.masses[l]) {
+                    if m == 0.0 {
+                        *x = f64::NEG_INFINITY;
+                    }
+                }
+            }
         }
     }
 
@@ -723,6 +770,7 @@ mod tests {
             evolution: EvolutionConfig::dense(),
             participation: None,
             standardize: false,
+            gradual: None,
         }
     }
 

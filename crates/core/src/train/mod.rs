@@ -5,6 +5,7 @@
 pub mod checkpoint;
 mod compact;
 pub mod config;
+pub mod gradual;
 mod r#loop;
 pub mod participation;
 pub mod schedule;
