@@ -31,6 +31,9 @@ export { pruningSchema, runSummarySchema, telemetrySchema } from './run/schema.j
 export { configKey, planSweep, readSweepSpec, sweepSpecSchema, variantLabel, type PlannedRun, type SweepPlan, type SweepSpec } from './sweep/plan.js';
 export { runSweep, sweepTable, type SweepOptions, type SweepResult, type SweepStatus } from './sweep/sweep.js';
 export { PAPER, reproduce, reproduceTable, REPRODUCE_FRACTIONS, type ReproduceOptions, type ReproduceRun } from './reproduce/reproduce.js';
+export { FRONTIER_DEFAULTS, frontierTables, planFrontier, runFrontier, type FrontierOptions, type FrontierResult } from './frontier/frontier.js';
+export { FRONTIER_ABLATIONS, FRONTIER_METHODS, METHOD_DESCRIPTIONS, methodFields, type FrontierAblation, type FrontierMethod } from './frontier/methods.js';
+export { pairedDifference, t975, verdict, type PairedDifference } from './frontier/stats.js';
 export { writeTable } from './analysis/export.js';
 export { writeReport } from './analysis/report.js';
 

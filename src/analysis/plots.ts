@@ -49,6 +49,46 @@ export function trainingCurves(metrics: ColumnTable): Spec {
   } as Spec;
 }
 
+/**
+ * The frontier: mean test accuracy against target sparsity, one line per method, error bars of one
+ * standard deviation over seeds, one panel per dataset (each with its own accuracy scale).
+ */
+export function frontierPlot(summary: ColumnTable): Spec {
+  const rows = values(summary).map((r) => {
+    const mean = r.accuracyMean as number;
+    const std = Number.isFinite(r.accuracyStd) ? (r.accuracyStd as number) : 0;
+    return { ...r, targetPercent: 100 * (r.target as number), accuracy: 100 * mean, low: 100 * (mean - std), high: 100 * (mean + std) };
+  });
+  return {
+    data: { values: rows.filter((r) => (r as Record<string, unknown>).method !== 'dense') },
+    facet: { column: { field: 'dataset', type: 'nominal', title: null } },
+    spec: {
+      width: 300,
+      height: 240,
+      layer: [
+        {
+          mark: { type: 'line', point: true },
+          encoding: {
+            x: { field: 'targetPercent', type: 'quantitative', title: 'target sparsity (% of populations extinct per layer)', scale: { zero: false } },
+            y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: false } },
+            color: { field: 'method', type: 'nominal', title: 'method' },
+          },
+        },
+        {
+          mark: { type: 'errorbar', ticks: true },
+          encoding: {
+            x: { field: 'targetPercent', type: 'quantitative' },
+            y: { field: 'low', type: 'quantitative', title: 'test accuracy (%)' },
+            y2: { field: 'high' },
+            color: { field: 'method', type: 'nominal' },
+          },
+        },
+      ],
+    },
+    resolve: { scale: { y: 'independent' } },
+  } as Spec;
+}
+
 /** Fraction of populations alive vs step, one line per layer (and per `series` if present). */
 export function survivalPlot(survival: ColumnTable, series = 'layer'): Spec {
   return {

@@ -5,6 +5,7 @@ import { registerBench } from './bench.js';
 import { registerCompact } from './compact.js';
 import { registerConfig } from './config.js';
 import { registerEval } from './eval.js';
+import { registerFrontier } from './frontier.js';
 import { registerPrune } from './prune.js';
 import { registerReproduce } from './reproduce.js';
 import { registerReport } from './report.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerCompact(program);
   registerReproduce(program);
   registerSweep(program);
+  registerFrontier(program);
   registerReport(program);
   registerBench(program);
   registerConfig(program);

@@ -94,6 +94,10 @@ async function runPlanned(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, o
           options.onStatus?.(status);
           const current = run;
           recordOwned(options.out, current.key);
+          // Ctrl-C: stop the thread now; the unfinished run has no summary.json, so the next
+          // sweep re-does it (every file is written atomically, so nothing is half-written).
+          const stop = () => void worker.terminate();
+          options.signal?.addEventListener('abort', stop, { once: true });
           const result = await new Promise<{ outcome?: RunOutcome; message?: string }>((resolve) => {
             const onMessage = (m: { type: string; outcome?: RunOutcome; message?: string; progress?: TrainProgress }) => {
               if (m.type === 'progress') {
@@ -119,11 +123,10 @@ async function runPlanned(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, o
             worker.on('message', onMessage);
             worker.once('error', onError);
             worker.once('exit', onExit);
-            // Ctrl-C: stop the thread now; the unfinished run has no summary.json, so the next
-            // sweep re-does it (every file is written atomically, so nothing is half-written).
-            options.signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
             worker.postMessage({ run: current, dir: dirOf(current), fractions: spec.prune });
           });
+          // One listener per run would pile up on a long sweep's signal.
+          options.signal?.removeEventListener('abort', stop);
           status.running.delete(current.key);
           if (options.signal?.aborted) {
             status.running.delete(current.key);
