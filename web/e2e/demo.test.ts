@@ -68,6 +68,27 @@ describe('the demo in headless Chromium', () => {
     await page.close();
   });
 
+  it('an evolving run that compacts as populations die gives the stateHash of Node, with compaction on and off, on the page and in trainInWorker', async () => {
+    const config = { hidden: [32, 16], epochs: 2, seed: 5, targetSparsity: 0.5, batch: 50 };
+    const page = await browser.newPage();
+    const { port } = repository.address() as AddressInfo;
+    await page.goto(`http://127.0.0.1:${port}/web/e2e/plain.html?trainLimit=1000&config=${encodeURIComponent(JSON.stringify(config))}`);
+    await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 120_000 });
+    const result = await page.evaluate(() => (window as unknown as { result: { stateHash?: string; workerStateHash?: string; error?: string } }).result);
+    expect(result.error).toBeUndefined();
+    const dataset = loadDataset('mnist', { trainLimit: 1000, testLimit: 500 });
+    let working: number[] = [];
+    const node = await train(config, { dataset, onFinish: (t) => void (working = t.workingWidths()) });
+    // Populations died and the trainer computed on the compacted copy.
+    expect(node.alive.reduce((a, b) => a + b, 0)).toBeLessThan(48);
+    expect(working.reduce((a, b) => a + b, 0)).toBeLessThan(48);
+    const off = await train(config, { dataset, compaction: false });
+    expect(off.stateHash).toBe(node.stateHash);
+    expect(result.stateHash).toBe(node.stateHash);
+    expect(result.workerStateHash).toBe(node.stateHash);
+    await page.close();
+  });
+
   it("trains in a Web Worker and ends with Node's stateHash for the same config and seed", async () => {
     const config = { dynamic: 'exponential' as const, eta: 0.1, epochs: 3, seed: 3, trainLimit: 5000, hidden: [128, 64] };
     const page = await browser.newPage({ viewport: { width: 1150, height: 620 } });
