@@ -50,6 +50,13 @@ export const trainConfigSchema = z
      * the epochs (numerics 2). Alone it picks the registry's recommended dynamic, fitness and ρ.
      */
     targetSparsity: z.number().min(0).lt(1).optional(),
+    /**
+     * Numerics 2: standardise the smoothed fitness over the living populations before clipping
+     * (default). `false` is an ablation: the dynamic sees the raw smoothed fitness.
+     */
+    standardizeFitness: z.boolean().optional(),
+    /** Numerics 2: the largest mass of a mean-one dynamic (default 4; a large value lifts the cap, an ablation). */
+    maxMass: z.number().min(1).optional(),
     /** Selection dynamics of the masses (`none`: dense baseline). */
     dynamic: z.enum(DYNAMIC_NAMES).default('none'),
     /** How fitness is read from ∂L/∂m. */
@@ -193,6 +200,11 @@ export function resolveTrainConfig(input: unknown): TrainConfig {
   const { validation, ...c } = parsed.data;
   if (c.targetSparsity !== undefined && c.numerics === 1) {
     throw new ConfigError('targetSparsity: a target sparsity needs numerics 2 (numerics 1 is the arithmetic of 0.1.0, which cannot steer)');
+  }
+  for (const field of ['standardizeFitness', 'maxMass'] as const) {
+    if (c[field] !== undefined && (c.numerics === 1 || c.dynamic === 'none')) {
+      throw new ConfigError(`${field}: ${JSON.stringify(c[field])} is a setting of numerics 2's selection; it needs numerics 2 and a dynamic other than none`);
+    }
   }
   if (c.targetSparsity !== undefined && c.dynamic === 'none') {
     throw new ConfigError('targetSparsity: the dense dynamic none keeps every population; name a dynamic or leave dynamic out to get the recommended one');

@@ -31,6 +31,8 @@ export interface WasmTrainerConfig {
       maxMass?: number;
       minAlive?: number;
       minAliveFrac?: number;
+      /** Standardise the smoothed fitness over the living (default true; false: an ablation). */
+      standardiseFitness?: boolean;
       controller?: {
         target: number;
         epochs: number;

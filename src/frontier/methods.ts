@@ -9,7 +9,7 @@ export const FRONTIER_METHODS = ['selection', 'gmp', 'random', 'fitness', 'prune
 export type FrontierMethod = (typeof FRONTIER_METHODS)[number];
 
 /** Ablations of this project's own choices (selection variants), trained at the headline target. */
-export const FRONTIER_ABLATIONS = ['rho-0.9', 'taylor-fitness', 'magnitude-fitness', 'exponential-capped'] as const;
+export const FRONTIER_ABLATIONS = ['rho-0.9', 'taylor-fitness', 'magnitude-fitness', 'raw-fitness', 'exponential-capped', 'exponential-uncapped'] as const;
 export type FrontierAblation = (typeof FRONTIER_ABLATIONS)[number];
 
 export const METHOD_DESCRIPTIONS: Record<FrontierMethod | FrontierAblation | 'dense', string> = {
@@ -24,7 +24,9 @@ export const METHOD_DESCRIPTIONS: Record<FrontierMethod | FrontierAblation | 'de
   'rho-0.9': 'selection with fitness averaged over ≈ 10 steps (ρ = 0.9) instead of ≈ 100',
   'taylor-fitness': 'selection with Taylor fitness −m·∂L/∂m instead of −∂L/∂m',
   'magnitude-fitness': 'selection with fitness |∂L/∂m|',
+  'raw-fitness': 'selection without standardising the fitness over the living (the raw smoothed fitness, still clipped)',
   'exponential-capped': 'selection with the mean-one exponential dynamic (capacity: mean mass 1, capped at 4) instead of the logistic one (masses in (0, 1))',
+  'exponential-uncapped': 'as exponential-capped with the cap lifted (maximum mass 10⁶): the capacity rule without water-filling',
 };
 
 /**
@@ -57,7 +59,11 @@ export function methodFields(method: Exclude<FrontierMethod, 'scratch'> | Fronti
       return { targetSparsity: target, fitness: 'taylor' };
     case 'magnitude-fitness':
       return { targetSparsity: target, fitness: 'magnitude' };
+    case 'raw-fitness':
+      return { targetSparsity: target, standardizeFitness: false };
     case 'exponential-capped':
       return { targetSparsity: target, dynamic: 'exponential' };
+    case 'exponential-uncapped':
+      return { targetSparsity: target, dynamic: 'exponential', maxMass: 1e6 };
   }
 }

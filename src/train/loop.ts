@@ -193,7 +193,13 @@ export function wasmTrainerConfig(config: TrainConfig, dataset: Dataset): WasmTr
       // Numerics 2 bounds every dynamic that moves masses; the dense `none` keeps version 1's
       // bits (its masses never move), so a dense run is the same under either version.
       ...(config.numerics === 2 && config.dynamic !== 'none'
-        ? { stable: config.targetSparsity !== undefined ? { controller: { target: config.targetSparsity, epochs: config.epochs } } : {} }
+        ? {
+            stable: {
+              ...(config.targetSparsity !== undefined ? { controller: { target: config.targetSparsity, epochs: config.epochs } } : {}),
+              ...(config.maxMass !== undefined ? { maxMass: config.maxMass } : {}),
+              ...(config.standardizeFitness === false ? { standardiseFitness: false } : {}),
+            },
+          }
         : {}),
     },
     ...(config.participation ? { participation: PARTICIPATION_DEFAULTS } : {}),

@@ -50,6 +50,11 @@ describe('pruning on a schedule (the frontier’s baselines)', () => {
       /gradual: pruning on a schedule keeps the masses fixed; it needs dynamic none/,
     );
     expect(() => resolveTrainConfig({ gradual: { score: 'magnitude', target: 0.5, start: 0.6, end: 0.5 } })).toThrow(/gradual: .*start ≤ end/);
+    // The ablations' settings are numerics 2 selection settings, refused elsewhere by name.
+    expect(() => resolveTrainConfig({ standardizeFitness: false })).toThrow(/standardizeFitness: false is a setting of numerics 2's selection/);
+    expect(() => resolveTrainConfig({ numerics: 1, dynamic: 'exponential', maxMass: 8 })).toThrow(/maxMass: 8 is a setting of numerics 2/);
+    // Absent, they leave the resolved configuration (and so every run key) as it was.
+    expect('standardizeFitness' in resolveTrainConfig({ targetSparsity: 0.8 })).toBe(false);
   });
 
   it('paired differences carry a t interval, and only an interval that excludes 0 is a win or a loss', () => {
@@ -130,7 +135,9 @@ describe('evoprune frontier, a small configuration end to end', () => {
         'rho-0.9',
         'taylor-fitness',
         'magnitude-fitness',
+        'raw-fitness',
         'exponential-capped',
+        'exponential-uncapped',
       ])
         expect(methods, m).toContain(m);
       // The schedules prune each layer to exactly the same fraction: at 80 % their living networks

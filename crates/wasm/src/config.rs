@@ -76,7 +76,7 @@ struct EvolutionJson {
     stable: Option<StableJson>,
 }
 
-/// `{ fitnessClip?, maxStep?, maxMass?, minAlive?, minAliveFrac?, controller? }`: absent fields
+/// `{ fitnessClip?, maxStep?, maxMass?, minAlive?, minAliveFrac?, standardiseFitness?, controller? }`: absent fields
 /// take the core's defaults (`Bounds::default`).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -86,6 +86,7 @@ struct StableJson {
     max_mass: Option<f32>,
     min_alive: Option<u32>,
     min_alive_frac: Option<f32>,
+    standardise_fitness: Option<bool>,
     controller: Option<ControllerJson>,
 }
 
@@ -115,6 +116,7 @@ impl StableJson {
             max_mass: self.max_mass.unwrap_or(d.max_mass),
             min_alive: self.min_alive.unwrap_or(d.min_alive),
             min_alive_frac: self.min_alive_frac.unwrap_or(d.min_alive_frac),
+            standardise_fitness: self.standardise_fitness.unwrap_or(d.standardise_fitness),
         };
         let controller = self.controller.map(|c| {
             let d = Controller::new(c.target, c.epochs);

@@ -56,11 +56,14 @@ pub struct Bounds {
     /// A layer keeps at least `max(min_alive, ⌈min_alive_frac · n⌉)` living populations.
     pub min_alive: u32,
     pub min_alive_frac: f32,
+    /// Standardise the smoothed fitness over the living before clipping (step 2). Off (an
+    /// ablation): the dynamic sees the raw smoothed fitness `F`, still clipped to `[−c, c]`.
+    pub standardise_fitness: bool,
 }
 
 impl Default for Bounds {
     fn default() -> Bounds {
-        Bounds { fitness_clip: 3.0, max_step: 0.02, max_mass: 4.0, min_alive: 5, min_alive_frac: 0.02 }
+        Bounds { fitness_clip: 3.0, max_step: 0.02, max_mass: 4.0, min_alive: 5, min_alive_frac: 0.02, standardise_fitness: true }
     }
 }
 
@@ -453,7 +456,13 @@ pub fn layer_update(
 ) {
     let entry = &DYNAMICS[config.dynamic];
     let logistic = entry.capacity == Capacity::UnitInterval;
-    standardise(masses, smoothed, ft);
+    if bounds.standardise_fitness {
+        standardise(masses, smoothed, ft);
+    } else {
+        for ((o, &f), &m) in ft.iter_mut().zip(smoothed).zip(masses.iter()) {
+            *o = if m > 0.0 { f } else { 0.0 };
+        }
+    }
     let c = bounds.fitness_clip;
     for x in ft.iter_mut() {
         *x = x.clamp(-c, c);

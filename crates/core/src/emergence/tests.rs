@@ -266,3 +266,21 @@ fn state_round_trips() {
     r.finish().unwrap();
     assert_eq!(format!("{s:?}"), format!("{t:?}"));
 }
+
+#[test]
+fn without_standardisation_the_dynamic_sees_the_raw_smoothed_fitness_clipped() {
+    let config = evo("exponential", 0.5);
+    let raw = Bounds { standardise_fitness: false, fitness_clip: 0.25, ..Bounds::default() };
+    let (mut coord, mut masses) = (vec![0.0f64; 4], vec![1.0f32, 1.0, 0.0, 1.0]);
+    coord[2] = f64::NEG_INFINITY;
+    let smoothed = [0.1f32, -0.5, 9.0, 0.02];
+    let mut ft = vec![f32::NAN; 4];
+    layer_update(&config, &raw, 0.5, usize::MAX, &mut coord, &mut masses, &smoothed, &mut ft);
+    assert_eq!(ft, vec![0.1, -0.25, 0.0, 0.02], "raw F for the living, clipped to ±c; 0 for the extinct");
+    // Standardised (the default), the same fitness has mean 0 and unit spread over the living.
+    let mut standardised = vec![f32::NAN; 4];
+    let (mut coord2, mut masses2) = (vec![0.0f64, 0.0, f64::NEG_INFINITY, 0.0], vec![1.0f32, 1.0, 0.0, 1.0]);
+    layer_update(&config, &Bounds::default(), 0.5, usize::MAX, &mut coord2, &mut masses2, &smoothed, &mut standardised);
+    let mean = (standardised[0] + standardised[1] + standardised[3]) / 3.0;
+    assert!(mean.abs() < 1e-6 && standardised[1] < -1.0, "{standardised:?}");
+}

@@ -100,6 +100,10 @@ impl TrainConfig {
                 w.f32(v);
             }
             w.u32(b.min_alive);
+            // Only when off, so every configuration before the setting existed keeps its fingerprint.
+            if !b.standardise_fitness {
+                w.raw(b"raw-fitness");
+            }
             match &s.controller {
                 None => w.u32(0),
                 Some(c) => {
