@@ -139,7 +139,7 @@ interface Row {
   error: string;
 }
 
-function rowOf(r: FrontierRun, dir: string, fullHidden: readonly number[]): Row {
+function rowOf(r: FrontierRun, dir: string, fullHidden: readonly number[], chanceClasses: number): Row {
   const common = { dataset: r.dataset, target: r.target, method: r.method, seed: r.seed, key: r.run.key };
   if (!isDone(dir)) {
     const errorFile = join(dir, 'error.json');
@@ -148,7 +148,7 @@ function rowOf(r: FrontierRun, dir: string, fullHidden: readonly number[]): Row 
     return {
       ...common,
       failed: true,
-      accuracy: 0.1,
+      accuracy: 1 / chanceClasses,
       populationSparsity: Number.NaN,
       parameterSparsity: Number.NaN,
       flopSparsity: Number.NaN,
@@ -216,8 +216,16 @@ async function frontierIn(folder: RunFolder, first: FrontierRun[], options: Fron
       plan(scratch),
     );
   }
+  if (options.signal?.aborted) throw new DOMException('the frontier was stopped; run the same command again to resume', 'AbortError');
   const fullHidden = first[0]!.run.config.hidden;
-  const rows = [...first.map((r) => rowOf(r, join(runsDir, r.run.key), fullHidden)), ...scratch.map((r) => rowOf(r, join(scratchDir, r.run.key), fullHidden))];
+  // Chance accuracy per dataset, from its finished runs' output layer.
+  const classes = new Map<string, number>();
+  for (const r of first) {
+    const dir = join(runsDir, r.run.key);
+    if (!classes.has(r.dataset) && isDone(dir)) classes.set(r.dataset, readRunSummary(dir).sizes.at(-1)!);
+  }
+  const rowAt = (r: FrontierRun, dir: string) => rowOf(r, join(dir, r.run.key), fullHidden, classes.get(r.dataset) ?? 10);
+  const rows = [...first.map((r) => rowAt(r, runsDir)), ...scratch.map((r) => rowAt(r, scratchDir))];
   const tables = frontierTables(rows);
   const files = [
     ...writeTable(tables.runs, options.out, 'frontier-runs'),
@@ -337,7 +345,7 @@ function frontierMarkdown(tables: { summary: ColumnTable; paired: ColumnTable },
   const lines = [
     '# Does selection add value?',
     '',
-    `Datasets ${options.datasets.join(', ')}; targets ${options.targets.map((t) => pct(t, 0)).join(', ')}; ${options.epochs} epochs; seeds 0–${options.seeds - 1}${options.headline ? ` (0–${options.headline.seeds - 1} at ${pct(options.headline.target, 0)})` : ''}. Failed runs (diverged or collapsed) count at chance accuracy (10 %) in the means and are listed.`,
+    `Datasets ${options.datasets.join(', ')}; targets ${options.targets.map((t) => pct(t, 0)).join(', ')}; ${options.epochs} epochs; seeds 0–${options.seeds - 1}${options.headline ? ` (0–${options.headline.seeds - 1} at ${pct(options.headline.target, 0)})` : ''}. Failed runs (diverged or collapsed) count at chance accuracy (1 / classes) in the means and are listed.`,
     '',
     '## Methods',
     '',
