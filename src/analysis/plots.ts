@@ -71,7 +71,8 @@ export function frontierPlot(summary: ColumnTable): Spec {
           encoding: {
             x: { field: 'targetPercent', type: 'quantitative', title: 'target sparsity (% of populations extinct per layer)', scale: { zero: false } },
             y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: false } },
-            color: { field: 'method', type: 'nominal', title: 'method' },
+            // Twelve methods and ablations: a scheme with enough distinct colours.
+            color: { field: 'method', type: 'nominal', title: 'method', scale: { scheme: 'tableau20' } },
           },
         },
         {
@@ -80,7 +81,7 @@ export function frontierPlot(summary: ColumnTable): Spec {
             x: { field: 'targetPercent', type: 'quantitative' },
             y: { field: 'low', type: 'quantitative', title: 'test accuracy (%)' },
             y2: { field: 'high' },
-            color: { field: 'method', type: 'nominal' },
+            color: { field: 'method', type: 'nominal', scale: { scheme: 'tableau20' } },
           },
         },
       ],
