@@ -78,7 +78,12 @@ describe('the demo in headless Chromium', () => {
     expect(result.error).toBeUndefined();
     const dataset = loadDataset('mnist', { trainLimit: 1000, testLimit: 500 });
     let working: number[] = [];
-    const node = await train(config, { dataset, onFinish: (t) => void (working = t.workingWidths()) });
+    const node = await train(config, {
+      dataset,
+      onFinish: (t) => {
+        working = t.workingWidths();
+      },
+    });
     // Populations died and the trainer computed on the compacted copy.
     expect(node.alive.reduce((a, b) => a + b, 0)).toBeLessThan(48);
     expect(working.reduce((a, b) => a + b, 0)).toBeLessThan(48);
