@@ -109,8 +109,14 @@ impl Compact {
     }
 }
 
-/// Multiply-adds of one row through a network with these layer sizes.
+/// Multiply-adds of one row through a network with these layer sizes (no allocation: it runs
+/// every step).
 pub fn multiply_adds(sizes: impl IntoIterator<Item = usize>) -> u64 {
-    let sizes: Vec<usize> = sizes.into_iter().collect();
-    sizes.windows(2).map(|w| w[0] as u64 * w[1] as u64).sum()
+    let mut sizes = sizes.into_iter();
+    let Some(mut previous) = sizes.next() else { return 0 };
+    sizes.fold(0, |total, n| {
+        let product = previous as u64 * n as u64;
+        previous = n;
+        total + product
+    })
 }
