@@ -95,12 +95,16 @@ pub fn survivors_by(
         for &l in &layers {
             order.extend((0..model.masses[l].len()).map(|i| (l, i)));
         }
-        order.sort_by(|&(la, ia), &(lb, ib)| {
+        // A total order: (layer, index) breaks every tie.
+        let mut ranked: Vec<u32> = (0..order.len() as u32).collect();
+        crate::order::sort_indices(&mut ranked, &|a, b| {
+            let ((la, ia), (lb, ib)) = (order[a as usize], order[b as usize]);
             let (ka, kb) = (key(la, ia), key(lb, ib));
             ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(ka.2.total_cmp(&kb.2)).then((la, ia).cmp(&(lb, ib)))
         });
         let remove = (fraction * order.len() as f64).round() as usize;
-        for &(l, i) in &order[..remove] {
+        for &j in &ranked[..remove] {
+            let (l, i) = order[j as usize];
             keep[l][i] = false;
         }
     }

@@ -41,6 +41,53 @@ pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
+/// Whether this is the threaded build (shared memory, a pool of workers): kernels compiled with
+/// the `atomics` target feature.
+#[wasm_bindgen(js_name = threaded_build)]
+pub fn threaded_build() -> bool {
+    cfg!(target_feature = "atomics")
+}
+
+/// Threads the pool runs regions on: its workers plus the calling thread (1 in the
+/// single-threaded build, or before workers have started).
+#[wasm_bindgen(js_name = thread_count)]
+pub fn thread_count() -> usize {
+    k::threads::threads()
+}
+
+/// Parts of parallel regions each thread has run (index 0 is the calling thread): a test can see
+/// that every thread worked, so a silent single-threaded fallback cannot pass for threads.
+#[wasm_bindgen(js_name = thread_work)]
+pub fn thread_work() -> Vec<f64> {
+    k::threads::work_counters().into_iter().map(|w| w as f64).collect()
+}
+
+/// A worker's entry (threaded build): a JavaScript worker that instantiated this module on the
+/// shared memory calls it, and it runs its share of every parallel region, forever.
+#[wasm_bindgen(js_name = thread_pool_worker)]
+pub fn thread_pool_worker() {
+    if !cfg!(target_feature = "atomics") {
+        wasm_bindgen::throw_str("thread_pool_worker: this is the single-threaded build; load the threaded one");
+    }
+    k::threads::worker()
+}
+
+/// Opens `regions` empty parallel regions on every thread: what a region itself costs (publish,
+/// wake, join), timed by the caller (`npm run bench:threads`).
+#[wasm_bindgen(js_name = thread_pool_empty_regions)]
+pub fn thread_pool_empty_regions(regions: u32) {
+    let parts = k::threads::threads();
+    for _ in 0..regions {
+        k::threads::run(parts, &|_| {});
+    }
+}
+
+/// Called by a pool worker's JavaScript when its loop trapped (see `threads::abandon`).
+#[wasm_bindgen(js_name = thread_pool_abandon)]
+pub fn thread_pool_abandon() {
+    k::threads::abandon()
+}
+
 /// The registry of dynamics, fitness modes, pruning scores and scopes, as JSON (see
 /// `registry.rs`): the one source of these names for TypeScript.
 #[wasm_bindgen(js_name = registry)]

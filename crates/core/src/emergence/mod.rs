@@ -507,14 +507,19 @@ pub fn layer_update(
     // Extinction with a floor.
     let floor = min_alive(bounds, coord.len());
     let threshold = if logistic { logit(config.epsilon as f64) } else { libm::log(config.epsilon as f64) };
-    let mut candidates: Vec<usize> = (0..coord.len()).filter(|&i| coord[i] > f64::NEG_INFINITY && coord[i] < threshold).collect();
+    let mut candidates: Vec<u32> =
+        (0..coord.len() as u32).filter(|&i| coord[i as usize] > f64::NEG_INFINITY && coord[i as usize] < threshold).collect();
     if !candidates.is_empty() {
         let alive = coord.iter().filter(|&&x| x > f64::NEG_INFINITY).count();
         let spare = (floor + candidates.len()).saturating_sub(alive).max(candidates.len().saturating_sub(max_deaths)).min(candidates.len());
         // Highest coordinate first (ties: higher smoothed fitness, then lower index).
-        candidates.sort_by(|&a, &b| coord[b].total_cmp(&coord[a]).then(smoothed[b].total_cmp(&smoothed[a])).then(a.cmp(&b)));
+        let (c, s) = (&*coord, smoothed);
+        crate::order::sort_indices(&mut candidates, &|a, b| {
+            let (a, b) = (a as usize, b as usize);
+            c[b].total_cmp(&c[a]).then(s[b].total_cmp(&s[a])).then(a.cmp(&b))
+        });
         for (j, &i) in candidates.iter().enumerate() {
-            coord[i] = if j < spare { threshold } else { f64::NEG_INFINITY };
+            coord[i as usize] = if j < spare { threshold } else { f64::NEG_INFINITY };
         }
     }
     if logistic {

@@ -1,6 +1,32 @@
 //! Element-wise and column-wise kernels of the MLP step. Each states its formula and order.
+//!
+//! With a thread pool, the matrix kernels split their columns between threads
+//! ([`by_columns`]): each column is handled by one thread, rows in increasing order, so the
+//! column reductions keep their order and the bits do not depend on the thread count.
 
 use crate::error::{check_len, check_shape, KernelError};
+use crate::threads::{self, Shared};
+use core::ops::Range;
+
+/// Matrices below this many elements are handled on one thread.
+const MIN_PARALLEL_ELEMENTS: usize = 1 << 15;
+
+/// Runs `body(columns)` over a split of `0..cols` on 16-column boundaries (64 bytes: threads
+/// rarely share a cache line), one part per thread when the `rows×cols` matrix is large enough.
+pub(crate) fn by_columns(rows: usize, cols: usize, body: impl Fn(Range<usize>) + Sync) {
+    let parts = threads::parts_for(cols / 16, rows * cols, MIN_PARALLEL_ELEMENTS);
+    threads::run(parts, &|part| body(threads::split(cols, parts, 16, part)));
+}
+
+/// Row `r`'s elements `columns` of a `·×cols` matrix.
+///
+/// # Safety
+/// As [`Shared::slice`]: inside the matrix, and this part's own columns.
+#[inline(always)]
+#[allow(clippy::mut_from_ref)]
+unsafe fn row_part<'a>(m: &'a Shared<f32>, cols: usize, r: usize, columns: &Range<usize>) -> &'a mut [f32] {
+    unsafe { m.slice(r * cols + columns.start..r * cols + columns.end) }
+}
 
 /// `x[r][j] += bias[j]` for a `rows×cols` matrix.
 pub fn bias_add(rows: usize, cols: usize, x: &mut [f32], bias: &[f32]) -> Result<(), KernelError> {
@@ -43,12 +69,17 @@ pub fn column_sums(rows: usize, cols: usize, x: &[f32], out: &mut [f32], accumul
     // Row by row into per-column sums: the same order per column, contiguous reads. Without
     // `accumulate` the sums build up in `out` itself (no allocation on the training hot path).
     if !accumulate {
-        out.fill(0.0);
-        for row in x.chunks_exact(cols.max(1)).take(rows) {
-            for (s, v) in out.iter_mut().zip(row) {
-                *s += *v;
+        let sums = Shared::new(out);
+        by_columns(rows, cols, |columns| {
+            // SAFETY: this part's own columns of `out`.
+            let out = unsafe { sums.slice(columns.clone()) };
+            out.fill(0.0);
+            for row in x.chunks_exact(cols.max(1)).take(rows) {
+                for (s, v) in out.iter_mut().zip(&row[columns.clone()]) {
+                    *s += *v;
+                }
             }
-        }
+        });
         return Ok(());
     }
     let mut sums = vec![0.0f32; cols];
@@ -70,14 +101,20 @@ pub fn bias_relu_mass(rows: usize, cols: usize, z: &mut [f32], h: &mut [f32], bi
     check_shape("bias_relu_mass: h", h.len(), rows, cols)?;
     check_len("bias_relu_mass: bias", bias.len(), cols)?;
     check_len("bias_relu_mass: mass", mass.len(), cols)?;
-    for (zr, hr) in z.chunks_exact_mut(cols.max(1)).zip(h.chunks_exact_mut(cols.max(1))).take(rows) {
-        for j in 0..cols {
-            let v = zr[j] + bias[j];
-            let a = if v > 0.0 { v } else { 0.0 };
-            zr[j] = a;
-            hr[j] = mass[j] * a;
+    let (z, h) = (Shared::new(z), Shared::new(h));
+    by_columns(rows, cols, |columns| {
+        let (bias, mass) = (&bias[columns.clone()], &mass[columns.clone()]);
+        for r in 0..rows {
+            // SAFETY: row r's elements in this part's columns.
+            let (zr, hr) = unsafe { (row_part(&z, cols, r, &columns), row_part(&h, cols, r, &columns)) };
+            for j in 0..zr.len() {
+                let v = zr[j] + bias[j];
+                let a = if v > 0.0 { v } else { 0.0 };
+                zr[j] = a;
+                hr[j] = mass[j] * a;
+            }
         }
-    }
+    });
     Ok(())
 }
 
@@ -96,13 +133,21 @@ pub fn mass_relu_backward(
     check_shape("mass_relu_backward: activation", activation.len(), rows, cols)?;
     check_len("mass_relu_backward: mass", mass.len(), cols)?;
     check_len("mass_relu_backward: mass_grad", mass_grad.len(), cols)?;
-    mass_grad.fill(0.0);
-    for (dr, ar) in dh.chunks_exact_mut(cols.max(1)).zip(activation.chunks_exact(cols.max(1))).take(rows) {
-        for j in 0..cols {
-            mass_grad[j] += dr[j] * ar[j];
-            dr[j] = if ar[j] > 0.0 { dr[j] * mass[j] } else { 0.0 };
+    let (dh, grads) = (Shared::new(dh), Shared::new(mass_grad));
+    by_columns(rows, cols, |columns| {
+        let mass = &mass[columns.clone()];
+        // SAFETY: this part's own columns of `mass_grad`, and of each row of `dh`.
+        let mass_grad = unsafe { grads.slice(columns.clone()) };
+        mass_grad.fill(0.0);
+        for r in 0..rows {
+            let dr = unsafe { row_part(&dh, cols, r, &columns) };
+            let ar = &activation[r * cols + columns.start..r * cols + columns.end];
+            for j in 0..dr.len() {
+                mass_grad[j] += dr[j] * ar[j];
+                dr[j] = if ar[j] > 0.0 { dr[j] * mass[j] } else { 0.0 };
+            }
         }
-    }
+    });
     Ok(())
 }
 

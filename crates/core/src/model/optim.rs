@@ -1,6 +1,10 @@
 //! Optimizers for weights and biases (masses are never touched by the optimizer).
 
 use crate::error::{check_len, KernelError};
+use crate::threads::{self, Shared};
+
+/// Tensors below this many elements are updated on one thread.
+const MIN_PARALLEL_ELEMENTS: usize = 1 << 15;
 
 /// Optimizer and its hyper-parameters.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +42,8 @@ pub struct StepScalars {
     pub correction2: f32,
 }
 
-/// Updates one tensor in place. `slot1` (and `slot2` for Adam) have the tensor's length.
+/// Updates one tensor in place. `slot1` (and `slot2` for Adam) have the tensor's length. Each
+/// element's update depends on that element only, so a thread pool splits the tensor into ranges.
 pub fn update(
     optimizer: &Optimizer,
     scalars: StepScalars,
@@ -49,6 +54,24 @@ pub fn update(
 ) -> Result<(), KernelError> {
     check_len("optimizer: grad", grad.len(), weights.len())?;
     check_len("optimizer: state", slot1.len(), weights.len())?;
+    if matches!(optimizer, Optimizer::Adam { .. }) {
+        check_len("optimizer: second moments", slot2.len(), weights.len())?;
+    }
+    let len = weights.len();
+    let parts = threads::parts_for(len / 16, len, MIN_PARALLEL_ELEMENTS);
+    let adam = matches!(optimizer, Optimizer::Adam { .. });
+    let (w, s1, s2) = (Shared::new(weights), Shared::new(slot1), Shared::new(slot2));
+    threads::run(parts, &|part| {
+        let r = threads::split(len, parts, 16, part);
+        // SAFETY: parts update disjoint ranges; the lengths were checked above.
+        let (w, s1, s2) = unsafe { (w.slice(r.clone()), s1.slice(r.clone()), if adam { s2.slice(r.clone()) } else { &mut [][..] }) };
+        update_range(optimizer, scalars, w, &grad[r], s1, s2);
+    });
+    Ok(())
+}
+
+/// [`update`] of one range, lengths already checked.
+fn update_range(optimizer: &Optimizer, scalars: StepScalars, weights: &mut [f32], grad: &[f32], slot1: &mut [f32], slot2: &mut [f32]) {
     let lr = scalars.lr;
     match *optimizer {
         Optimizer::Sgd { momentum, weight_decay, .. } => {
@@ -59,7 +82,6 @@ pub fn update(
             }
         }
         Optimizer::Adam { beta1, beta2, eps, weight_decay, .. } => {
-            check_len("optimizer: second moments", slot2.len(), weights.len())?;
             let (c1, c2) = (scalars.correction1, scalars.correction2);
             for (((w, g), m), v) in weights.iter_mut().zip(grad).zip(slot1.iter_mut()).zip(slot2.iter_mut()) {
                 let g = *g + weight_decay * *w;
@@ -69,7 +91,6 @@ pub fn update(
             }
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -128,10 +128,11 @@ pub fn magnitude(model: &Mlp, l: usize, c: usize) -> f64 {
 pub fn prune_layer(masses: &mut [f32], wanted: usize, score: impl Fn(usize) -> f64) -> usize {
     let extinct = masses.iter().filter(|&&m| m == 0.0).count();
     let Some(more) = wanted.checked_sub(extinct).filter(|&k| k > 0) else { return 0 };
-    let mut living: Vec<(f64, usize)> = (0..masses.len()).filter(|&i| masses[i] != 0.0).map(|i| (score(i), i)).collect();
-    living.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    for &(_, i) in living.iter().take(more) {
-        masses[i] = 0.0;
+    let scores: Vec<f64> = (0..masses.len()).map(|i| if masses[i] != 0.0 { score(i) } else { 0.0 }).collect();
+    let mut living: Vec<u32> = (0..masses.len() as u32).filter(|&i| masses[i as usize] != 0.0).collect();
+    crate::order::sort_indices(&mut living, &|a, b| scores[a as usize].total_cmp(&scores[b as usize]).then(a.cmp(&b)));
+    for &i in living.iter().take(more) {
+        masses[i as usize] = 0.0;
     }
     more.min(living.len())
 }

@@ -1092,6 +1092,73 @@ mod tests {
     }
 
     /// The toy problem as f32 features far from zero-centred: `raw = 1000 + 4·b` per byte `b`.
+    /// Sparse byte images of `cols` pixels (about 1 in 4 nonzero, like MNIST's 19 %) in 10
+    /// classes, large enough that every threaded kernel splits (products, element-wise, optimizer,
+    /// nonzero terms, participation).
+    fn wide_toy(rows: usize, cols: usize, seed: u64) -> Data {
+        let mut rng = Xoshiro128::new(seed, 9);
+        let mut images = vec![0u8; rows * cols];
+        let mut labels = vec![0u8; rows];
+        for r in 0..rows {
+            let class = rng.below(10) as usize;
+            for c in 0..cols {
+                if rng.below(4) == 0 || c % 10 == class {
+                    images[r * cols + c] = rng.below(256) as u8;
+                }
+            }
+            labels[r] = class as u8;
+        }
+        Data::new(images, labels, rows, cols, 10).unwrap()
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn every_thread_count_gives_the_same_bits() {
+        use crate::emergence::recommended;
+        crate::threads::start_native(4);
+        let (controlled, mass) = recommended(0.7, 2);
+        let adam = Optimizer::Adam { lr: 0.002, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 1e-4 };
+        let sgd = Optimizer::Sgd { lr: 0.05, momentum: 0.9, weight_decay: 1e-4 };
+        for (name, optimizer, participation) in
+            [("SGD + participation", sgd, Some(ParticipationConfig { alpha: 1.0, beta: 1e-4, gamma: 1e-4, lr: 0.5 })), ("Adam", adam, None)]
+        {
+            let c = TrainConfig {
+                sizes: vec![256, 256, 160, 10],
+                batch: 128,
+                evolution: controlled.clone(),
+                initial_mass: Some(mass),
+                optimizer,
+                participation,
+                ..config(11)
+            };
+            let run = |threads: usize| {
+                crate::threads::set_native_limit(threads);
+                let mut t = Trainer::new(c.clone()).unwrap();
+                t.set_train(wide_toy(512, 256, 1)).unwrap();
+                t.set_test(wide_toy(300, 256, 2)).unwrap();
+                let work = crate::threads::work_counters();
+                run_all(&mut t, 6 * 4);
+                let evaluation = t.evaluate(Split::Test).unwrap();
+                let worked =
+                    crate::threads::work_counters().iter().zip(work.iter().chain(std::iter::repeat(&0))).filter(|(a, b)| a > b).count();
+                crate::threads::set_native_limit(1);
+                (t.state_hash(), evaluation, t.model.to_bytes(), t.working_widths(), worked)
+            };
+            let one = run(1);
+            eprintln!("{name}: working widths {:?}", one.3);
+            assert!(one.3[0] < 256 && one.3[1] < 160, "{name}: the run must compact to test threads with compaction ({:?})", one.3);
+            for threads in [2, 3, 4] {
+                let other = run(threads);
+                assert_eq!(one.0, other.0, "{name}: state hash with {threads} threads");
+                assert_eq!(one.1, other.1, "{name}: evaluation with {threads} threads");
+                assert_eq!(one.2, other.2, "{name}: model with {threads} threads");
+                assert_eq!(one.3, other.3, "{name}: working widths with {threads} threads");
+                // Only this test raises its thread limit, so nothing else holds the pool.
+                assert_eq!(other.4, threads, "{name}: threads that ran parts");
+            }
+        }
+    }
+
     fn toy_floats(rows: usize, seed: u64) -> Data {
         let bytes = toy(rows, seed);
         let Features::Bytes(images) = &bytes.features else { unreachable!() };

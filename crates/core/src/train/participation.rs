@@ -2,6 +2,7 @@
 //! alongside training without gating it.
 
 use crate::model::mlp::{Gradients, Mlp};
+use crate::threads::{self, Shared};
 
 /// Participation variables of arXiv 2512.22106, tracked alongside training without gating it:
 /// `s_i ∈ [0, 1]`, starting at 1, moved each step by projected ascent on
@@ -31,31 +32,60 @@ pub(super) fn track(
     grads: &Gradients,
     kept: Option<&[Vec<u32>]>,
 ) {
+    let update = |si: &mut f32, dot: f64, norm: f64| {
+        let benefit = -(config.alpha as f64) * dot;
+        let ascent = benefit - 2.0 * config.beta as f64 * norm * *si as f64 - config.gamma as f64;
+        *si = (*si + config.lr * ascent as f32).clamp(0.0, 1.0);
+    };
     for (l, s) in participation.iter_mut().enumerate() {
         let layer = &model.layers[l];
         let (gw, gb) = (&grads.weights[l], &grads.bias[l]);
-        let column = |c: usize| {
-            let (mut dot, mut norm) = (gb[c] as f64 * layer.bias[c] as f64, layer.bias[c] as f64 * layer.bias[c] as f64);
-            for r in 0..layer.inputs {
-                let w = layer.weights[r * layer.outputs + c] as f64;
-                dot += gw[r * layer.outputs + c] as f64 * w;
-                norm += w * w;
-            }
-            (dot, norm)
-        };
-        let mut next = 0;
-        for (i, si) in s.iter_mut().enumerate() {
-            let (dot, norm) = match kept {
-                None => column(i),
-                Some(kept) if kept[l].get(next) == Some(&(i as u32)) => {
+        let columns = layer.outputs;
+        let kept = kept.map(|k| k[l].as_slice());
+        // The removed (compacted away) first: a zero dot product and norm.
+        if let Some(kept) = kept {
+            let mut next = 0;
+            for (i, si) in s.iter_mut().enumerate() {
+                if kept.get(next) == Some(&(i as u32)) {
                     next += 1;
-                    column(next - 1)
+                } else {
+                    update(si, 0.0, 0.0);
                 }
-                Some(_) => (0.0, 0.0),
-            };
-            let benefit = -(config.alpha as f64) * dot;
-            let ascent = benefit - 2.0 * config.beta as f64 * norm * *si as f64 - config.gamma as f64;
-            *si = (*si + config.lr * ascent as f32).clamp(0.0, 1.0);
+            }
         }
+        // Then the model's columns, split between threads; each column's sums keep their order
+        // (bias first, then the rows in increasing order), accumulated BLOCK columns at a time so
+        // the weights are read along their rows.
+        let shared = Shared::new(s);
+        let parts = threads::parts_for(columns / 16, columns * layer.inputs, 1 << 15);
+        threads::run(parts, &|part| {
+            let range = threads::split(columns, parts, 16, part);
+            let mut start = range.start;
+            while start < range.end {
+                let end = (start + BLOCK).min(range.end);
+                let (mut dot, mut norm) = ([0.0f64; BLOCK], [0.0f64; BLOCK]);
+                for c in start..end {
+                    let b = layer.bias[c] as f64;
+                    (dot[c - start], norm[c - start]) = (gb[c] as f64 * b, b * b);
+                }
+                for r in 0..layer.inputs {
+                    let (w, g) = (&layer.weights[r * columns + start..r * columns + end], &gw[r * columns + start..r * columns + end]);
+                    for t in 0..end - start {
+                        let w = w[t] as f64;
+                        dot[t] += g[t] as f64 * w;
+                        norm[t] += w * w;
+                    }
+                }
+                for c in start..end {
+                    let i = kept.map_or(c, |k| k[c] as usize);
+                    // SAFETY: `i` is this part's column's population: distinct between parts.
+                    update(unsafe { &mut shared.slice(i..i + 1)[0] }, dot[c - start], norm[c - start]);
+                }
+                start = end;
+            }
+        });
     }
 }
+
+/// Columns whose sums are accumulated together.
+const BLOCK: usize = 64;

@@ -15,6 +15,11 @@
 //! lanes never mix, so each lane performs exactly the scalar sequence above and the scalar
 //! fallback reproduces it bit for bit.
 //!
+//! With a thread pool ([`crate::threads`]) a large product is split over blocks of output columns:
+//! each thread packs its own columns' panels of B and computes those columns of C for every row,
+//! so every element is still summed by one thread in the order above, and the bits do not depend
+//! on the thread count.
+//!
 //! A product is described once by a [`Product`] (`op`, `m`, `n`, `k`); its entry points are
 //! [`Product::dense`] and [`Product::skip_zeros`] (same bits, faster when A is mostly zeros).
 //! The pieces: `packing` (how operands are addressed, B in panels), `sparse` ([`NonzeroTerms`],
@@ -30,7 +35,8 @@ mod sparse;
 mod tests;
 
 use crate::error::{check_shape, size_product, KernelError};
-use packing::{column_groups, pack, Operand, Panel, Strides};
+use crate::threads;
+use packing::{column_groups_in, pack, Operand, Panel, Strides};
 pub use sparse::{density, NonzeroTerms};
 
 /// Length of the `packed` workspace every product needs for an `n`-column result and inner
@@ -38,6 +44,16 @@ pub use sparse::{density, NonzeroTerms};
 pub fn packed_len(n: usize, k: usize) -> Result<usize, KernelError> {
     size_product("gemm: packing workspace", n, k)
 }
+
+/// Products below this many multiply-adds stay on one thread: opening a region costs a few µs.
+const MIN_PARALLEL_WORK: usize = 1 << 17;
+
+/// Threaded products split their columns on multiples of this: two panels, so the sparse path's
+/// panel pairs stay whole and two threads rarely share a cache line of C.
+const SPLIT: usize = 2 * packing::PANEL;
+
+/// C's elements, shared by the threads writing disjoint columns of it.
+pub(super) type Out = threads::Shared<f32>;
 
 /// Which operands a product reads transposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,20 +115,31 @@ impl Product {
     /// `C (+)= op(A)·op(B)` in the order of the module doc.
     pub fn dense(&self, a: &[f32], b: &[f32], c: &mut [f32], update: Update, packed: &mut [f32]) -> Result<(), KernelError> {
         let (a, b) = self.operands(a, b, c)?;
-        if !self.pack(b, packed)? {
+        if !self.check_packed(packed)? {
             return Ok(());
         }
-        let k = self.k;
-        column_groups(self.n, k, |first, width, offset| {
-            let panel = Panel { data: &packed[offset..offset + k * width], width, first };
-            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-            // SAFETY: `operands` checked the lengths of A and C against m, n, k; the panel holds
-            // k·width floats.
-            unsafe {
-                simd::panel(self, a, panel, c, update)
-            }
-            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-            scalar::panel(self, a, panel, c, update)
+        let (n, k) = (self.n, self.k);
+        let (out, packed) = (Out::new(c), Out::new(packed));
+        let parts = threads::parts_for(n / SPLIT, self.m * n * k, MIN_PARALLEL_WORK);
+        threads::run(parts, &|part| {
+            let columns = threads::split(n, parts, SPLIT, part);
+            // SAFETY: `check_packed` checked that `packed` holds k·n floats; parts own disjoint
+            // columns, hence disjoint panels and disjoint elements of C.
+            unsafe { pack(n, k, b, packed.get(), columns.clone()) };
+            column_groups_in(n, k, columns, |first, width, offset| {
+                // SAFETY: this part packed the panel above; it holds k·width floats.
+                let panel = Panel { data: unsafe { core::slice::from_raw_parts(packed.get().add(offset), k * width) }, width, first };
+                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+                // SAFETY: `operands` checked the lengths of A and C against m, n, k.
+                unsafe {
+                    simd::panel(self, a, panel, out, update)
+                }
+                #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+                // SAFETY: as above.
+                unsafe {
+                    scalar::panel(self, a, panel, out, update)
+                }
+            });
         });
         Ok(())
     }
@@ -134,11 +161,22 @@ impl Product {
         terms: &mut NonzeroTerms,
     ) -> Result<(), KernelError> {
         let (a, b) = self.operands(a, b, c)?;
-        if !self.pack(b, packed)? {
+        if !self.check_packed(packed)? {
             return Ok(());
         }
         terms.build(self.m, self.k, a);
-        sparse::product(self, packed, terms, c, update);
+        let (n, k) = (self.n, self.k);
+        let (out, packed) = (Out::new(c), Out::new(packed));
+        let parts = threads::parts_for(n / SPLIT, terms.len() * n, MIN_PARALLEL_WORK);
+        let terms = &*terms;
+        threads::run(parts, &|part| {
+            let columns = threads::split(n, parts, SPLIT, part);
+            // SAFETY: as in `dense`: disjoint columns per part, `packed` holds k·n floats.
+            unsafe {
+                pack(n, k, b, packed.get(), columns.clone());
+                sparse::product(self, packed.get(), terms, out, update, columns)
+            };
+        });
         Ok(())
     }
 
@@ -157,16 +195,12 @@ impl Product {
         Ok((Operand { data: a, strides: left }, Operand { data: b, strides: right }))
     }
 
-    /// Checks the workspace, then packs B into it; `false` when C is empty (nothing to do).
-    fn pack(&self, b: Operand, packed: &mut [f32]) -> Result<bool, KernelError> {
+    /// Checks the packing workspace's length; `false` when C is empty (nothing to do).
+    fn check_packed(&self, packed: &[f32]) -> Result<bool, KernelError> {
         let needed = self.packed_len()?;
         if packed.len() < needed {
             return Err(KernelError::shape("gemm: packing workspace", needed, packed.len()));
         }
-        if self.m == 0 || self.n == 0 {
-            return Ok(false);
-        }
-        pack(self.n, self.k, b, packed);
-        Ok(true)
+        Ok(self.m != 0 && self.n != 0)
     }
 }

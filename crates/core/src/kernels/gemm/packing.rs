@@ -36,21 +36,30 @@ pub(super) struct Panel<'a> {
 
 /// Widths of the column groups B is packed in: 8-column panels, then 4-column panels, then
 /// single columns. Calls `visit(first_column, width, offset_in_packed)` in order.
-pub(super) fn column_groups(n: usize, k: usize, mut visit: impl FnMut(usize, usize, usize)) {
+/// Only the groups that start in `columns` are visited (a part of a threaded product: its
+/// boundaries are multiples of [`PANEL`], so no group straddles two parts).
+pub(super) fn column_groups_in(n: usize, k: usize, columns: core::ops::Range<usize>, mut visit: impl FnMut(usize, usize, usize)) {
     let mut j = 0;
     for width in [PANEL, 4, 1] {
         while j + width <= n {
-            visit(j, width, j * k);
+            if columns.contains(&j) {
+                visit(j, width, j * k);
+            }
             j += width;
         }
     }
 }
 
-/// Copies B into `packed` panel by panel: panel (j, w) holds `B[p][j..j+w]` for p = 0..k
-/// contiguously, so the inner loop streams memory instead of striding across rows of B.
-pub(super) fn pack(n: usize, k: usize, b: Operand, packed: &mut [f32]) {
-    column_groups(n, k, |j, width, offset| {
-        let panel = &mut packed[offset..offset + k * width];
+/// Copies columns `columns` of B into `packed` panel by panel: panel (j, w) holds `B[p][j..j+w]`
+/// for p = 0..k contiguously at `j·k`, so the inner loop streams memory instead of striding across
+/// rows of B. Each thread packs its own columns' panels.
+///
+/// # Safety
+/// `packed` must hold `k·n` floats; no other thread may write the panels of `columns`.
+pub(super) unsafe fn pack(n: usize, k: usize, b: Operand, packed: *mut f32, columns: core::ops::Range<usize>) {
+    column_groups_in(n, k, columns, |j, width, offset| {
+        // SAFETY: the panel lies inside `packed` (offset + k·width ≤ k·n) and is this part's own.
+        let panel = unsafe { core::slice::from_raw_parts_mut(packed.add(offset), k * width) };
         for p in 0..k {
             for w in 0..width {
                 panel[p * width + w] = b.at(p, j + w);

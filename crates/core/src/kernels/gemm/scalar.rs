@@ -3,10 +3,13 @@
 //! added to `C` once.
 
 use super::packing::{Operand, Panel};
-use super::{Product, Update};
+use super::{Out, Product, Update};
 
 /// Columns `panel.first..panel.first + panel.width` of C from one packed panel of B.
-pub(super) fn panel(product: &Product, a: Operand, panel: Panel, c: &mut [f32], update: Update) {
+///
+/// # Safety
+/// C must hold the `m×n` elements of `product`, and no other thread may touch these columns.
+pub(super) unsafe fn panel(product: &Product, a: Operand, panel: Panel, c: Out, update: Update) {
     let (m, n, k) = (product.m, product.n, product.k);
     let accumulate = update.accumulates();
     for i in 0..m {
@@ -15,7 +18,8 @@ pub(super) fn panel(product: &Product, a: Operand, panel: Panel, c: &mut [f32], 
             for p in 0..k {
                 s += a.at(i, p) * panel.data[p * panel.width + w];
             }
-            let out = &mut c[i * n + panel.first + w];
+            // SAFETY: (i, first + w) is inside C, in this part's columns.
+            let out = unsafe { &mut *c.get().add(i * n + panel.first + w) };
             *out = if accumulate { *out + s } else { s };
         }
     }

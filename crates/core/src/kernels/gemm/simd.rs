@@ -4,7 +4,7 @@
 use core::arch::wasm32::*;
 
 use super::packing::{Operand, Panel, Strides, PANEL};
-use super::{scalar, Product, Update};
+use super::{scalar, Out, Product, Update};
 
 /// Rows of C per register block.
 const MR: usize = 4;
@@ -26,15 +26,16 @@ struct Job {
 /// Columns `panel.first..panel.first + panel.width` of C from one packed panel of B.
 ///
 /// # Safety
-/// A and C must hold the `m×k` and `m×n` elements of `product`; the panel `k·width` floats.
-pub(super) unsafe fn panel(product: &Product, a: Operand, panel: Panel, c: &mut [f32], update: Update) {
+/// A and C must hold the `m×k` and `m×n` elements of `product`; the panel `k·width` floats; no
+/// other thread may touch these columns of C.
+pub(super) unsafe fn panel(product: &Product, a: Operand, panel: Panel, c: Out, update: Update) {
     let job = Job {
         n: product.n,
         k: product.k,
         a: a.data.as_ptr(),
         left: a.strides,
         panel: panel.data.as_ptr(),
-        c: c.as_mut_ptr(),
+        c: c.get(),
         accumulate: update.accumulates(),
         j: panel.first,
     };
