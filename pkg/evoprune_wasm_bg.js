@@ -922,6 +922,62 @@ export function softmax_cross_entropy(rows, classes, logits, labels, grad) {
 }
 
 /**
+ * Threads the pool runs regions on: its workers plus the calling thread (1 in the
+ * single-threaded build, or before workers have started).
+ * @returns {number}
+ */
+export function thread_count() {
+    const ret = wasm.thread_count();
+    return ret >>> 0;
+}
+
+/**
+ * Called by a pool worker's JavaScript when its loop trapped (see `threads::abandon`).
+ */
+export function thread_pool_abandon() {
+    wasm.thread_pool_abandon();
+}
+
+/**
+ * Opens `regions` empty parallel regions on every thread: what a region itself costs (publish,
+ * wake, join), timed by the caller (`npm run bench:threads`).
+ * @param {number} regions
+ */
+export function thread_pool_empty_regions(regions) {
+    wasm.thread_pool_empty_regions(regions);
+}
+
+/**
+ * A worker's entry (threaded build): a JavaScript worker that instantiated this module on the
+ * shared memory calls it, and it runs its share of every parallel region, forever.
+ */
+export function thread_pool_worker() {
+    wasm.thread_pool_worker();
+}
+
+/**
+ * Parts of parallel regions each thread has run (index 0 is the calling thread): a test can see
+ * that every thread worked, so a silent single-threaded fallback cannot pass for threads.
+ * @returns {Float64Array}
+ */
+export function thread_work() {
+    const ret = wasm.thread_work();
+    var v1 = getArrayF64FromWasm0(ret[0], ret[1]).slice();
+    wasm.__wbindgen_free(ret[0], ret[1] * 8, 8);
+    return v1;
+}
+
+/**
+ * Whether this is the threaded build (shared memory, a pool of workers): kernels compiled with
+ * the `atomics` target feature.
+ * @returns {boolean}
+ */
+export function threaded_build() {
+    const ret = wasm.threaded_build();
+    return ret !== 0;
+}
+
+/**
  * Checks a trainer configuration (every range, and the memory it needs with `train_rows`
  * training rows and `eval_rows` validation and test rows of `value_bytes`-byte values: 1 for
  * byte images, the default, or 4 for f32 features) before any data is copied in; returns the

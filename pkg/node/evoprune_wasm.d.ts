@@ -229,6 +229,41 @@ export function relu_backward(activation: F32Buffer, grad: F32Buffer): void;
 export function softmax_cross_entropy(rows: number, classes: number, logits: F32Buffer, labels: Uint8Array | number[], grad: F32Buffer): number;
 
 /**
+ * Threads the pool runs regions on: its workers plus the calling thread (1 in the
+ * single-threaded build, or before workers have started).
+ */
+export function thread_count(): number;
+
+/**
+ * Called by a pool worker's JavaScript when its loop trapped (see `threads::abandon`).
+ */
+export function thread_pool_abandon(): void;
+
+/**
+ * Opens `regions` empty parallel regions on every thread: what a region itself costs (publish,
+ * wake, join), timed by the caller (`npm run bench:threads`).
+ */
+export function thread_pool_empty_regions(regions: number): void;
+
+/**
+ * A worker's entry (threaded build): a JavaScript worker that instantiated this module on the
+ * shared memory calls it, and it runs its share of every parallel region, forever.
+ */
+export function thread_pool_worker(): void;
+
+/**
+ * Parts of parallel regions each thread has run (index 0 is the calling thread): a test can see
+ * that every thread worked, so a silent single-threaded fallback cannot pass for threads.
+ */
+export function thread_work(): Float64Array;
+
+/**
+ * Whether this is the threaded build (shared memory, a pool of workers): kernels compiled with
+ * the `atomics` target feature.
+ */
+export function threaded_build(): boolean;
+
+/**
  * Checks a trainer configuration (every range, and the memory it needs with `train_rows`
  * training rows and `eval_rows` validation and test rows of `value_bytes`-byte values: 1 for
  * byte images, the default, or 4 for f32 features) before any data is copied in; returns the

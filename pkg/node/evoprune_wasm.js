@@ -935,6 +935,68 @@ function softmax_cross_entropy(rows, classes, logits, labels, grad) {
 exports.softmax_cross_entropy = softmax_cross_entropy;
 
 /**
+ * Threads the pool runs regions on: its workers plus the calling thread (1 in the
+ * single-threaded build, or before workers have started).
+ * @returns {number}
+ */
+function thread_count() {
+    const ret = wasm.thread_count();
+    return ret >>> 0;
+}
+exports.thread_count = thread_count;
+
+/**
+ * Called by a pool worker's JavaScript when its loop trapped (see `threads::abandon`).
+ */
+function thread_pool_abandon() {
+    wasm.thread_pool_abandon();
+}
+exports.thread_pool_abandon = thread_pool_abandon;
+
+/**
+ * Opens `regions` empty parallel regions on every thread: what a region itself costs (publish,
+ * wake, join), timed by the caller (`npm run bench:threads`).
+ * @param {number} regions
+ */
+function thread_pool_empty_regions(regions) {
+    wasm.thread_pool_empty_regions(regions);
+}
+exports.thread_pool_empty_regions = thread_pool_empty_regions;
+
+/**
+ * A worker's entry (threaded build): a JavaScript worker that instantiated this module on the
+ * shared memory calls it, and it runs its share of every parallel region, forever.
+ */
+function thread_pool_worker() {
+    wasm.thread_pool_worker();
+}
+exports.thread_pool_worker = thread_pool_worker;
+
+/**
+ * Parts of parallel regions each thread has run (index 0 is the calling thread): a test can see
+ * that every thread worked, so a silent single-threaded fallback cannot pass for threads.
+ * @returns {Float64Array}
+ */
+function thread_work() {
+    const ret = wasm.thread_work();
+    var v1 = getArrayF64FromWasm0(ret[0], ret[1]).slice();
+    wasm.__wbindgen_free(ret[0], ret[1] * 8, 8);
+    return v1;
+}
+exports.thread_work = thread_work;
+
+/**
+ * Whether this is the threaded build (shared memory, a pool of workers): kernels compiled with
+ * the `atomics` target feature.
+ * @returns {boolean}
+ */
+function threaded_build() {
+    const ret = wasm.threaded_build();
+    return ret !== 0;
+}
+exports.threaded_build = threaded_build;
+
+/**
  * Checks a trainer configuration (every range, and the memory it needs with `train_rows`
  * training rows and `eval_rows` validation and test rows of `value_bytes`-byte values: 1 for
  * byte images, the default, or 4 for f32 features) before any data is copied in; returns the
