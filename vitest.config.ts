@@ -4,5 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Test files already run side by side: each run (and every CLI a test spawns) gets one
+    // thread unless the test is about threads.
+    env: { EVOPRUNE_THREADS: '1' },
   },
 });

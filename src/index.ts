@@ -6,7 +6,7 @@
 export * from './common.js';
 
 // Kernels in Node.
-export { nodeEngine } from './engine/node.js';
+export { checkThreads, defaultThreads, MAX_THREADS, nodeEngine, nodeEngineFor } from './engine/node.js';
 
 // Configuration files.
 export { readConfigFile } from './config/file.js';

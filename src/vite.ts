@@ -25,6 +25,6 @@ export const train = trainWithDefaultEngine(() => viteEngine());
 /**
  * Trains in a module Web Worker and resolves with the summary. From the published package the
  * worker is dist/worker/vite.js; an app that imports evoprune's sources passes its own
- * `options.worker` running `serveTraining(() => viteEngine())`.
+ * `options.worker` running `serveTraining(() => viteEngine(), (threads) => browserThreadedEngine(threads))`.
  */
 export const trainInWorker = trainInWorkerWithDefault(() => new Worker(new URL('./worker/vite.js', import.meta.url), { type: 'module' }));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { FRONTIER_DEFAULTS, FRONTIER_METHODS, type FrontierMethod, runDirForName, runFrontier, type SweepStatus } from '../index.js';
-import { defined, integerList, nonNegativeInteger, positiveInteger } from './options.js';
+import { defined, integerList, nonNegativeInteger, positiveInteger, threadsOption } from './options.js';
 import { INTERRUPTED_EXIT, withInterrupt } from './run.js';
 
 /** Comma-separated fractions in [0, 1), e.g. 0.5,0.8. */
@@ -38,13 +38,13 @@ interface FrontierFlags {
   trainLimit?: number;
   testLimit?: number;
   parallel?: number;
+  threads?: number;
   fresh?: boolean;
   quiet?: boolean;
 }
 
 export function registerFrontier(program: Command): void {
-  program
-    .command('frontier')
+  threadsOption(program.command('frontier'), 'all cores ÷ --parallel')
     .description('does selection add value? every method and control × target sparsities × datasets × seeds, compared seed by seed (hours: run on purpose)')
     .option('--out <dir>', 'frontier folder (default runs/frontier)')
     .option('--datasets <list>', `datasets (default ${FRONTIER_DEFAULTS.datasets.join(',')})`)
@@ -63,7 +63,7 @@ export function registerFrontier(program: Command): void {
     .option('--batch <n>', 'batch size (default 128)', positiveInteger('--batch'))
     .option('--train-limit <n>', 'use the first n training images (quick frontiers)', positiveInteger('--train-limit'))
     .option('--test-limit <n>', 'use the first n test images', positiveInteger('--test-limit'))
-    .option('--parallel <n>', 'worker threads (default: number of cores)', positiveInteger('--parallel'))
+    .option('--parallel <n>', 'runs at once, each on its own worker thread (default: number of cores)', positiveInteger('--parallel'))
     .option('--fresh', 're-run finished runs too')
     .option('--quiet', 'no progress output')
     .addHelpText(
@@ -99,6 +99,7 @@ Examples:
             epochs: flags.epochs,
             methods: flags.methods,
             parallel: flags.parallel,
+            threads: flags.threads,
           }),
           headline: headlineSeeds > 0 && headlineTarget !== undefined ? { target: headlineTarget, seeds: headlineSeeds } : undefined,
           ablations: flags.ablations !== false,

@@ -53,3 +53,13 @@ export function integerList(flag: string) {
 export function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** `--threads <n>`: threads per run, 1 to 64 (the kernels' pool limit). */
+export function threadsOption(command: import('commander').Command, defaultWhat = 'all cores'): import('commander').Command {
+  const parse = positiveInteger('--threads');
+  return command.option('--threads <n>', `threads per run (default: ${defaultWhat}, or EVOPRUNE_THREADS; every count gives the same bits)`, (value: string) => {
+    const n = parse(value);
+    if (n > 64) throw new InvalidArgumentError(`--threads expects at most 64, got "${value}"`);
+    return n;
+  });
+}

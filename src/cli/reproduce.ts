@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { DYNAMIC_NAMES, type DynamicName, reproduce, writeTable } from '../index.js';
-import { integer } from './options.js';
+import { DYNAMIC_NAMES, defaultThreads, type DynamicName, reproduce, writeTable } from '../index.js';
+import { integer, threadsOption } from './options.js';
 import { trainingReporter } from './progress.js';
 import { withInterrupt } from './run.js';
 
@@ -24,11 +24,11 @@ interface ReproduceFlags {
   testLimit?: number;
   json?: boolean;
   quiet?: boolean;
+  threads?: number;
 }
 
 export function registerReproduce(program: Command): void {
-  program
-    .command('reproduce')
+  threadsOption(program.command('reproduce'))
     .description("rebuild the paper's MNIST table: every dynamic trained, hard-pruned at 35–50 %, next to the paper's numbers")
     .option('--epochs <n>', 'epochs per run (the paper: 20)', integer('--epochs'), 20)
     .option('--dynamics <list>', `comma-separated dynamics (default all: ${DYNAMIC_NAMES.join(',')})`, dynamicsList, [...DYNAMIC_NAMES])
@@ -59,7 +59,7 @@ Examples:
           trainOptions: (dynamic) => {
             const reporter = trainingReporter(flags.quiet === true);
             if (!flags.quiet) process.stderr.write(`== ${dynamic}\n`);
-            return { ...reporter, signal };
+            return { ...reporter, signal, threads: flags.threads ?? defaultThreads() };
           },
         }),
       );

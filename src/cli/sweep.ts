@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { planSweep, readSweepSpec, runDirForName, runSweep, type SweepStatus } from '../index.js';
-import { positiveInteger } from './options.js';
+import { positiveInteger, threadsOption } from './options.js';
 import { INTERRUPTED_EXIT, withInterrupt } from './run.js';
 
 function statusLine(s: SweepStatus): string {
@@ -11,12 +11,11 @@ function statusLine(s: SweepStatus): string {
 }
 
 export function registerSweep(program: Command): void {
-  program
-    .command('sweep')
+  threadsOption(program.command('sweep'), 'all cores ÷ --parallel')
     .description('run a grid or list of configurations × seeds, resumable, on worker threads')
     .argument('<file>', 'sweep JSON: { name, base, grid | list, seeds, prune }')
     .option('--out <dir>', 'sweep folder (default runs/<name>)')
-    .option('--parallel <n>', 'worker threads (default: number of cores)', positiveInteger('--parallel'))
+    .option('--parallel <n>', 'runs at once, each on its own worker thread (default: number of cores)', positiveInteger('--parallel'))
     .option('--fresh', 're-run finished runs too (default: skip them, redo missing or failed ones)')
     .option('--json', 'print the results table as JSON on the last line of stdout')
     .option('--quiet', 'no progress output')
@@ -28,9 +27,10 @@ results.{csv,json,md,arrow}, summary.* (mean ± std over seeds) and frontier.* (
 
 Examples:
   $ evoprune sweep examples/paper-sweep.json
-  $ evoprune sweep examples/quick-sweep.json --parallel 1 --fresh`,
+  $ evoprune sweep examples/quick-sweep.json --parallel 1 --fresh
+  $ evoprune sweep examples/paper-sweep.json --parallel 1 --threads 2   # one run at a time on 2 cores`,
     )
-    .action(async (file: string, flags: { out?: string; parallel?: number; fresh?: boolean; json?: boolean; quiet?: boolean }) => {
+    .action(async (file: string, flags: { out?: string; parallel?: number; threads?: number; fresh?: boolean; json?: boolean; quiet?: boolean }) => {
       const spec = readSweepSpec(file);
       const out = flags.out ?? runDirForName(spec.name, 'name');
       const plan = planSweep(spec);
@@ -44,6 +44,7 @@ Examples:
           {
             out,
             parallel: flags.parallel,
+            threads: flags.threads,
             fresh: flags.fresh,
             signal,
             onStatus: (s) => {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, plainTelemetry, readRunConfig, runDirForName, trainRun } from '../index.js';
-import { positiveInteger } from './options.js';
+import { ConfigError, defaultThreads, plainTelemetry, readRunConfig, runDirForName, trainRun } from '../index.js';
+import { positiveInteger, threadsOption } from './options.js';
 import { addRunOptions, configFromFlags, type RunFlags } from './run-options.js';
 import { trainingReporter } from './progress.js';
 import { withInterrupt } from './run.js';
@@ -15,10 +15,11 @@ interface TrainFlags extends RunFlags {
   json?: boolean;
   quiet?: boolean;
   compaction?: boolean;
+  threads?: number;
 }
 
 export function registerTrain(program: Command): void {
-  addRunOptions(program.command('train').description('train a population-scaled MLP and print its test accuracy and stateHash'))
+  threadsOption(addRunOptions(program.command('train').description('train a population-scaled MLP and print its test accuracy and stateHash')))
     .option('--out <dir>', 'write the run (config.json, metrics.csv, telemetry.json, summary.json, model.bin, report.md + plots) into this folder')
     .option('--name <name>', 'shorthand for --out runs/<name> (a plain name: it stays inside runs/)')
     .option('--force', 'replace the run already in --out: only a folder evoprune wrote, moved aside to <dir>.replaced-<time>')
@@ -41,7 +42,8 @@ Examples:
   $ evoprune train --dynamic exponential --eta 0.04     # emergent sparsity
   $ evoprune train --preset emergent-70 --json
   $ evoprune train --config run.json --seed 3 --out runs/seed3
-  $ evoprune train --resume runs/seed3                # after Ctrl-C or a crash: same bits as never stopping`,
+  $ evoprune train --resume runs/seed3                # after Ctrl-C or a crash: same bits as never stopping
+  $ evoprune train --threads 1                        # one core (the default uses all: same bits)`,
     )
     .action(async (flags: TrainFlags) => {
       if (flags.resume !== undefined && (flags.out !== undefined || flags.name !== undefined || flags.force)) {
@@ -60,6 +62,7 @@ Examples:
             resume: flags.resume !== undefined,
             checkpointEvery: flags.checkpointEvery,
             compaction: flags.compaction,
+            threads: flags.threads ?? defaultThreads(),
             signal,
             onProgress: reporter.onProgress,
             onEpoch: reporter.onEpoch,

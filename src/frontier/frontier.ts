@@ -33,6 +33,8 @@ export interface FrontierOptions {
   /** Fields every run shares (e.g. hidden, trainLimit for a small frontier). */
   base?: Record<string, unknown>;
   parallel?: number;
+  /** Threads per run (default: the cores shared between the runs at once). */
+  threads?: number;
   fresh?: boolean;
   signal?: AbortSignal;
   onStatus?: (phase: string, status: SweepStatus) => void;
@@ -192,7 +194,7 @@ async function frontierIn(folder: RunFolder, first: FrontierRun[], options: Fron
   const status = (phase: string) => (s: SweepStatus) => options.onStatus?.(phase, s);
   await runSweep(
     spec('frontier-runs'),
-    { out: runsDir, parallel: options.parallel, fresh: options.fresh, signal: options.signal, onStatus: status('methods') },
+    { out: runsDir, parallel: options.parallel, threads: options.threads, fresh: options.fresh, signal: options.signal, onStatus: status('methods') },
     plan(first),
   );
   const methods = options.methods ?? FRONTIER_METHODS;
@@ -212,7 +214,7 @@ async function frontierIn(folder: RunFolder, first: FrontierRun[], options: Fron
   if (scratch.length > 0) {
     await runSweep(
       spec('frontier-scratch'),
-      { out: scratchDir, parallel: options.parallel, fresh: options.fresh, signal: options.signal, onStatus: status('scratch') },
+      { out: scratchDir, parallel: options.parallel, threads: options.threads, fresh: options.fresh, signal: options.signal, onStatus: status('scratch') },
       plan(scratch),
     );
   }

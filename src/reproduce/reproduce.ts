@@ -25,7 +25,7 @@ export interface ReproduceOptions {
   dataset?: Dataset;
   onRun?: (dynamic: DynamicName, summary: TrainSummary) => void;
   /** Progress callbacks and a stop signal for each run. */
-  trainOptions?: (dynamic: DynamicName) => Pick<RunOptions, 'onProgress' | 'onEpoch' | 'signal'>;
+  trainOptions?: (dynamic: DynamicName) => Pick<RunOptions, 'onProgress' | 'onEpoch' | 'signal' | 'threads'>;
 }
 
 export interface ReproduceRun {

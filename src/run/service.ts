@@ -7,7 +7,7 @@ import { ConfigError, resolveTrainConfig, type TrainConfig, type TrainConfigInpu
 import { loadRunDataset } from '../data/registry.js';
 import type { Dataset } from '../data/types.js';
 import type { Engine } from '../engine/engine.js';
-import { nodeEngine } from '../engine/node.js';
+import { nodeEngineFor } from '../engine/node.js';
 import type { AnalyseOptions, Analysis } from '../prune/prune.js';
 import { configKey } from '../sweep/plan.js';
 import { runTraining, type EpochMetrics, type TrainingSnapshot, type TrainProgress, type TrainSummary } from '../train/loop.js';
@@ -42,6 +42,8 @@ export interface RunOptions {
   onEpoch?: (metrics: EpochMetrics) => void;
   /** Compute on a compacted copy once populations are extinct for good (default true; same bits off). */
   compaction?: boolean;
+  /** Threads to train on (default 1; ignored when `engine` is given). Same bits for every count. */
+  threads?: number;
 }
 
 export interface RunResult {
@@ -198,7 +200,7 @@ export async function trainRun(input: TrainConfigInput | TrainConfig, options: R
       folder!.write(CHECKPOINT_FILE, encodeCheckpoint(header, snapshot.state));
     };
     const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
-    const summary = await runTraining(config, dataset, options.engine ?? nodeEngine(), {
+    const summary = await runTraining(config, dataset, options.engine ?? (await nodeEngineFor(options.threads ?? 1)), {
       signal,
       onProgress: options.onProgress,
       onEpoch: options.onEpoch,

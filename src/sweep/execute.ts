@@ -32,8 +32,14 @@ export function readOutcome(dir: string, run: PlannedRun): RunOutcome {
   };
 }
 
-/** Trains one planned run of a sweep into `dir` through the run service, hard-pruned by mass at `fractions`. */
-export async function executeRun(run: PlannedRun, dir: string, fractions: number[], onProgress?: (p: TrainProgress) => void): Promise<RunOutcome> {
-  await trainRun(run.config, { dir, inSweep: true, report: false, analyse: { prune: [{ score: 'mass', fractions }] }, onProgress });
+/** Trains one planned run of a sweep into `dir` through the run service on `threads` threads, hard-pruned by mass at `fractions`. */
+export async function executeRun(
+  run: PlannedRun,
+  dir: string,
+  fractions: number[],
+  threads: number,
+  onProgress?: (p: TrainProgress) => void,
+): Promise<RunOutcome> {
+  await trainRun(run.config, { dir, inSweep: true, report: false, analyse: { prune: [{ score: 'mass', fractions }] }, onProgress, threads });
   return readOutcome(dir, run);
 }

@@ -6,6 +6,7 @@ import type { ColumnTable } from 'arquero';
 import type { TrainProgress } from '../train/loop.js';
 import { writeTable } from '../analysis/export.js';
 import { meanStd, paretoFrontier } from '../analysis/tables.js';
+import { defaultThreads } from '../engine/node.js';
 import { recordOwned, RunFolder, writeOwned } from '../run/folder.js';
 import { sweepFileSchema } from '../run/schema.js';
 import { isDone, readOutcome, type RunOutcome } from './execute.js';
@@ -23,6 +24,8 @@ export interface SweepOptions {
   out: string;
   /** Worker threads (default: the number of cores). */
   parallel?: number;
+  /** Threads per run (default: the cores shared between the runs at once; same bits for any count). */
+  threads?: number;
   /** Re-run finished runs too. */
   fresh?: boolean;
   onStatus?: (status: SweepStatus) => void;
@@ -84,6 +87,7 @@ async function runPlanned(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, o
   const status: SweepStatus = { total: runs.length, done: outcomes.length, failed: 0, skipped: outcomes.length, running: new Map() };
   options.onStatus?.(status);
   const workers = Math.max(1, Math.min(options.parallel ?? availableParallelism(), queue.length));
+  const threads = options.threads ?? defaultThreads(options.parallel ?? availableParallelism());
   await Promise.all(
     Array.from({ length: queue.length === 0 ? 0 : workers }, async () => {
       let worker = spawnWorker();
@@ -123,7 +127,7 @@ async function runPlanned(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, o
             worker.on('message', onMessage);
             worker.once('error', onError);
             worker.once('exit', onExit);
-            worker.postMessage({ run: current, dir: dirOf(current), fractions: spec.prune });
+            worker.postMessage({ run: current, dir: dirOf(current), fractions: spec.prune, threads });
           });
           // One listener per run would pile up on a long sweep's signal.
           options.signal?.removeEventListener('abort', stop);

@@ -3,10 +3,10 @@ import { parentPort } from 'node:worker_threads';
 import { executeRun } from './execute.js';
 import type { PlannedRun } from './plan.js';
 
-parentPort!.on('message', async (message: { run: PlannedRun; dir: string; fractions: number[] }) => {
+parentPort!.on('message', async (message: { run: PlannedRun; dir: string; fractions: number[]; threads: number }) => {
   try {
     let last = 0;
-    const outcome = await executeRun(message.run, message.dir, message.fractions, (p) => {
+    const outcome = await executeRun(message.run, message.dir, message.fractions, message.threads, (p) => {
       const now = Date.now();
       if (now - last > 250) {
         last = now;

@@ -106,6 +106,12 @@ export interface TrainOptions {
    * the same bits (stateHash, model, metrics) with the full-size work: for A/B checks.
    */
   compaction?: boolean;
+  /**
+   * Threads to train on (default 1): in Node, `train` and `trainRun` load the threaded kernels with
+   * a pool of this many threads unless `engine` is given; in a browser, `trainInWorker` does when the
+   * page is cross-origin isolated. Every thread count gives the same bits.
+   */
+  threads?: number;
 }
 
 /** Everything needed to continue a run exactly: the wasm state and what the loop had gathered. */

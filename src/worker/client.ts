@@ -3,7 +3,7 @@ import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../
 import { type Dataset, type DataSplit, isFeatureSet } from '../data/types.js';
 import type { AnalyseOptions } from '../prune/prune.js';
 import type { EpochMetrics, TelemetryRecord, TrainProgress, TrainSummary } from '../train/loop.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { FromWorker, ThreadsInfo, ToWorker } from './protocol.js';
 
 export interface WorkerTrainOptions {
   dataset: Dataset;
@@ -19,6 +19,14 @@ export interface WorkerTrainOptions {
   onTelemetry?: (record: TelemetryRecord) => void;
   /** Stops training at the next chunk of batches (the promise rejects with an AbortError). */
   signal?: AbortSignal;
+  /**
+   * Threads to train on (default 1). More than one needs a cross-origin-isolated page (COOP/COEP
+   * headers); elsewhere the worker trains on one thread with the same bits, and says why on the
+   * console and in `onThreads`.
+   */
+  threads?: number;
+  /** How the worker trains (threads asked for and used), then, at the end, each thread's work. */
+  onThreads?: (info: ThreadsInfo) => void;
 }
 
 /**
@@ -54,6 +62,8 @@ function fromWorker(message: Extract<FromWorker, { type: 'error' }>): Error {
 export function trainInWorkerWith(makeWorker: () => Worker, config: TrainConfigInput | TrainConfig, options: WorkerTrainOptions): Promise<TrainSummary> {
   // Resolved here: a bad configuration fails before a worker starts.
   const resolved = resolveTrainConfig(config);
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`trainInWorker: threads must be an integer from 1 to 64, got ${threads}`);
   const worker = options.worker ?? makeWorker();
   return new Promise<TrainSummary>((resolve, reject) => {
     const finish = (settle: () => void) => {
@@ -81,6 +91,7 @@ export function trainInWorkerWith(makeWorker: () => Worker, config: TrainConfigI
             keepModel: options.keepModel,
             telemetry: options.onTelemetry !== undefined,
             wasm: options.wasm,
+            threads: options.threads,
           };
           worker.postMessage(start, buffers);
           break;
@@ -93,6 +104,12 @@ export function trainInWorkerWith(makeWorker: () => Worker, config: TrainConfigI
           break;
         case 'telemetry':
           options.onTelemetry?.(message.record);
+          break;
+        case 'threads':
+          if (message.info.reason !== undefined && message.info.work === undefined) {
+            console.warn(`evoprune: training on ${message.info.used} thread instead of ${message.info.requested}: ${message.info.reason}`);
+          }
+          options.onThreads?.(message.info);
           break;
         case 'done':
           finish(() => resolve(message.summary));

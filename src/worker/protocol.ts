@@ -17,6 +17,8 @@ export type ToWorker =
       telemetry?: boolean;
       /** The kernels' .wasm URL for the `web` build (default: beside its glue). */
       wasm?: string;
+      /** Threads to train on (the threaded build needs a cross-origin-isolated page). */
+      threads?: number;
     }
   | { type: 'stop' };
 
@@ -26,8 +28,23 @@ export type FromWorker =
   | { type: 'progress'; progress: TrainProgress }
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'telemetry'; record: TelemetryRecord }
+  | { type: 'threads'; info: ThreadsInfo }
   | { type: 'done'; summary: TrainSummary }
   | { type: 'error'; name: string; message: string; kind?: string };
+
+/**
+ * How a worker trains: the threads asked for and used (1 when the page is not cross-origin isolated,
+ * with the reason), and, once training ends, the parts of parallel regions each thread ran.
+ */
+export interface ThreadsInfo {
+  requested: number;
+  used: number;
+  crossOriginIsolated: boolean;
+  /** Why fewer threads are used than asked for. */
+  reason?: string;
+  /** Per thread (0: the training worker itself), the parts it ran; sent when training ends. */
+  work?: number[];
+}
 
 /** The buffers of typed arrays in a telemetry record or summary, to transfer instead of copy. */
 export function transferables(record: { masses: Float32Array[]; fitness: Float32Array[] }[]): ArrayBuffer[] {

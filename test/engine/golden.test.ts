@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nodeEngine, WasmTrainer } from '../../src/index.js';
+import { type Engine, nodeEngine, nodeEngineFor, WasmTrainer } from '../../src/index.js';
+
+// Every golden result holds for both builds: the single-threaded one and the threaded one (whose
+// products and element-wise kernels split over 2 and 3 threads here).
+const builds: [string, () => Engine | Promise<Engine>][] = [
+  ['single-threaded build', () => nodeEngine()],
+  ['threaded build, 2 threads', () => nodeEngineFor(2)],
+  ['threaded build, 3 threads', () => nodeEngineFor(3)],
+];
 
 // The same file pins the native result in crates/core/tests/golden.rs.
 const golden = JSON.parse(readFileSync(new URL('../golden/gemm.json', import.meta.url), 'utf8')) as {
@@ -12,9 +20,9 @@ const golden = JSON.parse(readFileSync(new URL('../golden/gemm.json', import.met
   sha256: string;
 };
 
-describe('golden product', () => {
-  it('wasm gives the bytes the native kernels give', () => {
-    const engine = nodeEngine();
+describe.each(builds)('golden product (%s)', (_, build) => {
+  it('wasm gives the bytes the native kernels give', async () => {
+    const engine = await build();
     const { seed, m, n, k } = golden;
     const a = engine.uniform(m * k, seed, 1, -1, 1);
     const b = engine.uniform(k * n, seed, 2, -1, 1);
@@ -36,9 +44,9 @@ const goldenTrain = JSON.parse(readFileSync(new URL('../golden/train.json', impo
   stateHash: string;
 };
 
-describe('golden training run', () => {
-  it('wasm training ends in the state the native kernels reach (sparse inputs, extinctions, participation)', () => {
-    const engine = nodeEngine();
+describe.each(builds)('golden training run (%s)', (_, build) => {
+  it('wasm training ends in the state the native kernels reach (sparse inputs, extinctions, participation)', async () => {
+    const engine = await build();
     const { rows, sizes, seed, batch, epochs } = goldenTrain;
     const cols = sizes[0]!;
     const images = Uint8Array.from(engine.uniform(rows * cols, seed, 11), (u) => {
@@ -77,9 +85,9 @@ const goldenFeatures = JSON.parse(readFileSync(new URL('../golden/features.json'
   validationCorrect: number;
 };
 
-describe('golden feature run', () => {
-  it('wasm ends in the state, model file and validation evaluation the native kernels reach (f32 features, standardization)', () => {
-    const engine = nodeEngine();
+describe.each(builds)('golden feature run (%s)', (_, build) => {
+  it('wasm ends in the state, model file and validation evaluation the native kernels reach (f32 features, standardization)', async () => {
+    const engine = await build();
     const { rows, validationRows, sizes, seed, batch, epochs } = goldenFeatures;
     const cols = sizes[0]!;
     const data = (n: number, featuresStream: number, labelsStream: number) => ({

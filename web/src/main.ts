@@ -1,8 +1,8 @@
-import { DYNAMIC_NAMES, trainInWorker, type PruneResult, type TrainConfigInput } from '../../src/vite.js';
+import { canShareMemory, DYNAMIC_NAMES, trainInWorker, type PruneResult, type ThreadsInfo, type TrainConfigInput } from '../../src/vite.js';
 import { loadMnist } from './data.js';
 
 /** What the demo lets the user choose. */
-type DemoConfig = Required<Pick<TrainConfigInput, 'dynamic' | 'eta' | 'epochs' | 'seed' | 'trainLimit' | 'hidden'>>;
+type DemoConfig = Required<Pick<TrainConfigInput, 'dynamic' | 'eta' | 'epochs' | 'seed' | 'trainLimit' | 'hidden'>> & { threads: number };
 
 const $ = <T extends Element>(selector: string) => document.querySelector(selector) as T;
 const form = $<HTMLFormElement>('#controls');
@@ -12,7 +12,10 @@ const select = form.elements.namedItem('dynamic') as HTMLSelectElement;
 for (const name of DYNAMIC_NAMES) select.add(new Option(name, name, name === 'exponential', name === 'exponential'));
 
 /** What the end-to-end test reads. */
-const result: { done: boolean; stateHash?: string; testAccuracy?: number; error?: string } = { done: false };
+const result: { done: boolean; stateHash?: string; testAccuracy?: number; error?: string; threads?: ThreadsInfo; crossOriginIsolated?: boolean } = {
+  done: false,
+  crossOriginIsolated: canShareMemory(),
+};
 (window as unknown as { evoprune: typeof result }).evoprune = result;
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -105,15 +108,22 @@ async function start(config: DemoConfig): Promise<void> {
   status.textContent = 'loading MNIST…';
   try {
     const dataset = await loadMnist(new URL('./mnist/', document.baseURI).href, config.trainLimit, 2000);
+    const { threads, ...trainConfig } = config;
+    let threadsUsed = 1;
     const summary = await trainInWorker(
-      { ...config, telemetryEvery: 20 },
+      { ...trainConfig, telemetryEvery: 20 },
       {
         dataset,
+        threads,
+        onThreads: (info) => {
+          threadsUsed = info.used;
+          result.threads = info;
+        },
         worker: new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }),
         signal: controller.signal,
         analyse: { prune: [{ score: 'mass', fractions: Array.from({ length: 20 }, (_, i) => i / 20) }], compactEach: true },
         onProgress: (p) => {
-          status.textContent = `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(4)} · ${Math.round(p.samplesPerSecond)} samples/s`;
+          status.textContent = `epoch ${p.epoch}/${p.epochs} · batch ${p.batch}/${p.batches} · loss ${p.loss.toFixed(4)} · ${Math.round(p.samplesPerSecond)} samples/s on ${threadsUsed} thread${threadsUsed > 1 ? 's' : ''}`;
         },
         onEpoch: (metrics) => {
           accuracy.push(metrics.testAccuracy);
@@ -160,6 +170,9 @@ function configFrom(get: (name: string) => string | null): DemoConfig {
     seed: num('seed', 0),
     trainLimit: num('trainLimit', 10000),
     hidden: (get('hidden') ?? '512,256').split(',').map(Number),
+    // All the cores when the page can share memory with workers (the demo's servers send the
+    // COOP/COEP headers); one thread otherwise, with the same bits.
+    threads: num('threads', canShareMemory() ? Math.min(navigator.hardwareConcurrency || 1, 64) : 1),
   };
 }
 

@@ -1,4 +1,8 @@
-// The demo's training worker: evoprune's own worker protocol over the Vite build of the kernels.
-import { serveTraining, viteEngine } from '../../src/vite.js';
+// The demo's training worker: evoprune's own worker protocol over the Vite build of the kernels,
+// threaded when the demo asks for threads (its servers send the cross-origin-isolation headers).
+import { browserThreadedEngine, serveTraining, viteEngine } from '../../src/vite.js';
 
-serveTraining(() => viteEngine());
+serveTraining(
+  () => viteEngine(),
+  (threads) => browserThreadedEngine(threads),
+);
