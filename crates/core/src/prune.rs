@@ -241,7 +241,7 @@ mod tests {
         ws_small.input.copy_from_slice(&ws_big.input);
         forward(&m, &mut ws_big, rows).unwrap();
         forward(&small, &mut ws_small, rows).unwrap();
-        let gap = ws_big.logits.iter().zip(&ws_small.logits).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        let gap = ws_big.logits.iter().zip(ws_small.logits.iter()).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
         assert!(gap <= 1e-5, "max |Δlogit| = {gap}");
     }
 

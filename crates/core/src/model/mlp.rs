@@ -291,7 +291,8 @@ pub fn parameter_floats(sizes: &[usize]) -> Result<usize, KernelError> {
 /// Gradients with the model's shapes.
 #[derive(Clone, Debug)]
 pub struct Gradients {
-    pub weights: Vec<Vec<f32>>,
+    /// Written by threads on the two sides of a column split: on cache-line boundaries.
+    pub weights: Vec<Lines>,
     pub bias: Vec<Vec<f32>>,
     pub masses: Vec<Vec<f32>>,
 }
@@ -299,7 +300,7 @@ pub struct Gradients {
 impl Gradients {
     pub fn zeros(model: &Mlp) -> Gradients {
         Gradients {
-            weights: model.layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
+            weights: model.layers.iter().map(|l| Lines::zeros(l.weights.len())).collect(),
             bias: model.layers.iter().map(|l| vec![0.0; l.bias.len()]).collect(),
             masses: model.masses.iter().map(|m| vec![0.0; m.len()]).collect(),
         }
@@ -319,19 +320,63 @@ impl Gradients {
     }
 }
 
+/// `len` floats starting on a 64-byte boundary (a cache line): when threads write the two sides
+/// of a column split, rows whose width is a multiple of 16 floats then never put both in one line.
+pub struct Lines {
+    data: Vec<f32>,
+    offset: usize,
+    len: usize,
+}
+
+impl Lines {
+    pub fn zeros(len: usize) -> Lines {
+        let data = vec![0.0f32; len + 16];
+        // The buffer never grows, so its address (and this offset) stays.
+        let offset = (16 - (data.as_ptr() as usize / 4) % 16) % 16;
+        Lines { data, offset, len }
+    }
+}
+
+impl Clone for Lines {
+    fn clone(&self) -> Lines {
+        let mut copy = Lines::zeros(self.len);
+        copy.copy_from_slice(self);
+        copy
+    }
+}
+
+impl core::fmt::Debug for Lines {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl core::ops::Deref for Lines {
+    type Target = [f32];
+    fn deref(&self) -> &[f32] {
+        &self.data[self.offset..self.offset + self.len]
+    }
+}
+
+impl core::ops::DerefMut for Lines {
+    fn deref_mut(&mut self) -> &mut [f32] {
+        &mut self.data[self.offset..self.offset + self.len]
+    }
+}
+
 /// Buffers for forward and backward passes of up to `max_rows` rows, allocated once.
 pub struct Workspace {
     pub max_rows: usize,
     /// The batch as the first layer reads it (bytes in `[0, 1]`, features as given; standardized
     /// when the model carries a standardization).
-    pub input: Vec<f32>,
+    pub input: Lines,
     /// Per hidden layer: `a_l` (post-ReLU, pre-mass) and `h_l = m_l ⊙ a_l`.
-    pub activations: Vec<Vec<f32>>,
-    pub outputs: Vec<Vec<f32>>,
-    pub logits: Vec<f32>,
+    pub activations: Vec<Lines>,
+    pub outputs: Vec<Lines>,
+    pub logits: Lines,
     /// Two buffers for `δ` that trade places going down the layers.
-    pub delta: Vec<f32>,
-    pub delta_below: Vec<f32>,
+    pub delta: Lines,
+    pub delta_below: Lines,
     /// The products' packing workspace and nonzero terms.
     pub scratch: Scratch,
     pub predictions: Vec<u32>,
@@ -339,7 +384,9 @@ pub struct Workspace {
 
 impl Workspace {
     /// Floats a workspace for `max_rows` rows of a model with these sizes holds (overflow is an
-    /// error): the input, two buffers per hidden layer, logits, two deltas and the packing space.
+    /// error): the input, two buffers per hidden layer, logits, two deltas, the packing space and
+    /// the nonzero terms' slots (an index and a value for every element of the largest left
+    /// operand, `max_rows × widest`).
     pub fn floats(sizes: &[usize], max_rows: usize) -> Result<usize, KernelError> {
         if sizes.len() < 2 {
             return Err(KernelError::Config(format!("layer sizes {sizes:?} must be at least [inputs, classes]")));
@@ -353,6 +400,7 @@ impl Workspace {
         let per_row = sizes[0]
             .checked_add(2 * hidden)
             .and_then(|v| v.checked_add(*sizes.last().unwrap_or(&0)))
+            .and_then(|v| v.checked_add(2 * widest))
             .and_then(|v| v.checked_add(2 * widest));
         per_row.and_then(|p| p.checked_mul(max_rows)).and_then(|v| v.checked_add(packed)).ok_or_else(|| {
             KernelError::Limit(format!("a workspace of {max_rows} rows for layer sizes {sizes:?} overflows this platform's sizes"))
@@ -368,12 +416,12 @@ impl Workspace {
         }
         Ok(Workspace {
             max_rows,
-            input: vec![0.0; max_rows * model.inputs()],
-            activations: model.sizes[1..model.sizes.len() - 1].iter().map(|&n| vec![0.0; max_rows * n]).collect(),
-            outputs: model.sizes[1..model.sizes.len() - 1].iter().map(|&n| vec![0.0; max_rows * n]).collect(),
-            logits: vec![0.0; max_rows * model.classes()],
-            delta: vec![0.0; max_rows * widest],
-            delta_below: vec![0.0; max_rows * widest],
+            input: Lines::zeros(max_rows * model.inputs()),
+            activations: model.sizes[1..model.sizes.len() - 1].iter().map(|&n| Lines::zeros(max_rows * n)).collect(),
+            outputs: model.sizes[1..model.sizes.len() - 1].iter().map(|&n| Lines::zeros(max_rows * n)).collect(),
+            logits: Lines::zeros(max_rows * model.classes()),
+            delta: Lines::zeros(max_rows * widest),
+            delta_below: Lines::zeros(max_rows * widest),
             scratch: Scratch { packed: vec![0.0; packed], terms: NonzeroTerms::default() },
             predictions: vec![0; max_rows],
         })

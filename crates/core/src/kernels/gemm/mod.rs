@@ -55,6 +55,24 @@ const SPLIT: usize = 2 * packing::PANEL;
 /// C's elements, shared by the threads writing disjoint columns of it.
 pub(super) type Out = threads::Shared<f32>;
 
+/// A product's split between threads (see [`Product::split`]).
+#[derive(Clone, Copy)]
+struct Split {
+    parts: usize,
+    by_rows: bool,
+}
+
+impl Split {
+    /// The columns and rows of C that `part` computes.
+    fn part(&self, product: &Product, part: usize) -> (core::ops::Range<usize>, core::ops::Range<usize>) {
+        if self.by_rows {
+            (0..product.n, threads::split(product.m, self.parts, SPLIT, part))
+        } else {
+            (threads::split(product.n, self.parts, SPLIT, part), 0..product.m)
+        }
+    }
+}
+
 /// Which operands a product reads transposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -118,26 +136,32 @@ impl Product {
         if !self.check_packed(packed)? {
             return Ok(());
         }
-        let (n, k) = (self.n, self.k);
+        let (m, n, k) = (self.m, self.n, self.k);
         let (out, packed) = (Out::new(c), Out::new(packed));
-        let parts = threads::parts_for(n / SPLIT, self.m * n * k, MIN_PARALLEL_WORK);
-        threads::run(parts, &|part| {
-            let columns = threads::split(n, parts, SPLIT, part);
-            // SAFETY: `check_packed` checked that `packed` holds k·n floats; parts own disjoint
-            // columns, hence disjoint panels and disjoint elements of C.
-            unsafe { pack(n, k, b, packed.get(), columns.clone()) };
+        let split = self.split(m * n * k);
+        if split.by_rows {
+            // SAFETY: `check_packed` checked that `packed` holds k·n floats.
+            unsafe { pack(n, k, b, packed.get(), 0..n) };
+        }
+        threads::run(split.parts, &|part| {
+            let (columns, rows) = split.part(self, part);
+            if !split.by_rows {
+                // SAFETY: as above; parts own disjoint columns, hence disjoint panels.
+                unsafe { pack(n, k, b, packed.get(), columns.clone()) };
+            }
             column_groups_in(n, k, columns, |first, width, offset| {
-                // SAFETY: this part packed the panel above; it holds k·width floats.
+                // SAFETY: the panel is packed (above); it holds k·width floats.
                 let panel = Panel { data: unsafe { core::slice::from_raw_parts(packed.get().add(offset), k * width) }, width, first };
                 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-                // SAFETY: `operands` checked the lengths of A and C against m, n, k.
+                // SAFETY: `operands` checked the lengths of A and C against m, n, k; parts own
+                // disjoint elements of C.
                 unsafe {
-                    simd::panel(self, a, panel, out, update)
+                    simd::panel(self, a, panel, out, update, rows.clone())
                 }
                 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
                 // SAFETY: as above.
                 unsafe {
-                    scalar::panel(self, a, panel, out, update)
+                    scalar::panel(self, a, panel, out, update, rows.clone())
                 }
             });
         });
@@ -167,14 +191,20 @@ impl Product {
         terms.build(self.m, self.k, a);
         let (n, k) = (self.n, self.k);
         let (out, packed) = (Out::new(c), Out::new(packed));
-        let parts = threads::parts_for(n / SPLIT, terms.len() * n, MIN_PARALLEL_WORK);
+        let split = self.split(terms.len() * n);
+        if split.by_rows {
+            // SAFETY: `check_packed` checked that `packed` holds k·n floats.
+            unsafe { pack(n, k, b, packed.get(), 0..n) };
+        }
         let terms = &*terms;
-        threads::run(parts, &|part| {
-            let columns = threads::split(n, parts, SPLIT, part);
-            // SAFETY: as in `dense`: disjoint columns per part, `packed` holds k·n floats.
+        threads::run(split.parts, &|part| {
+            let (columns, rows) = split.part(self, part);
+            // SAFETY: as in `dense`: disjoint elements of C per part, `packed` holds k·n floats.
             unsafe {
-                pack(n, k, b, packed.get(), columns.clone());
-                sparse::product(self, packed.get(), terms, out, update, columns)
+                if !split.by_rows {
+                    pack(n, k, b, packed.get(), columns.clone());
+                }
+                sparse::product(self, packed.get(), terms, out, update, columns, rows)
             };
         });
         Ok(())
@@ -193,6 +223,21 @@ impl Product {
             Op::NT => (Strides { row: k, col: 1 }, Strides { row: 1, col: k }),
         };
         Ok((Operand { data: a, strides: left }, Operand { data: b, strides: right }))
+    }
+
+    /// How a product of `work` multiply-adds is split between threads: over blocks of 16 output
+    /// columns, or, when there are fewer such blocks than threads (the 10-column output layer), over
+    /// blocks of 16 rows with B packed once beforehand. Either way each element of C is computed by
+    /// one part in the documented order.
+    fn split(&self, work: usize) -> Split {
+        let parts = threads::parts_for(self.n / SPLIT, work, MIN_PARALLEL_WORK);
+        if parts < threads::threads() && self.m / SPLIT > parts {
+            let by_rows = threads::parts_for(self.m / SPLIT, work, MIN_PARALLEL_WORK);
+            if by_rows > parts {
+                return Split { parts: by_rows, by_rows: true };
+            }
+        }
+        Split { parts, by_rows: false }
     }
 
     /// Checks the packing workspace's length; `false` when C is empty (nothing to do).

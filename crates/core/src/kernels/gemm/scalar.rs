@@ -5,14 +5,14 @@
 use super::packing::{Operand, Panel};
 use super::{Out, Product, Update};
 
-/// Columns `panel.first..panel.first + panel.width` of C from one packed panel of B.
+/// Columns `panel.first..panel.first + panel.width` of C, rows `rows`, from one packed panel of B.
 ///
 /// # Safety
 /// C must hold the `m×n` elements of `product`, and no other thread may touch these columns.
-pub(super) unsafe fn panel(product: &Product, a: Operand, panel: Panel, c: Out, update: Update) {
-    let (m, n, k) = (product.m, product.n, product.k);
+pub(super) unsafe fn panel(product: &Product, a: Operand, panel: Panel, c: Out, update: Update, rows: core::ops::Range<usize>) {
+    let (n, k) = (product.n, product.k);
     let accumulate = update.accumulates();
-    for i in 0..m {
+    for i in rows {
         for w in 0..panel.width {
             let mut s = 0.0f32;
             for p in 0..k {

@@ -2,6 +2,7 @@
 //! `p` from `+0.0`, so every output has the bits of the scalar reference order.
 
 use core::arch::wasm32::*;
+use core::ops::Range;
 
 use super::packing::{Operand, Panel, Strides, PANEL};
 use super::{scalar, Out, Product, Update};
@@ -23,12 +24,12 @@ struct Job {
     j: usize,
 }
 
-/// Columns `panel.first..panel.first + panel.width` of C from one packed panel of B.
+/// Columns `panel.first..panel.first + panel.width` of C, rows `rows`, from one packed panel of B.
 ///
 /// # Safety
 /// A and C must hold the `m×k` and `m×n` elements of `product`; the panel `k·width` floats; no
 /// other thread may touch these columns of C.
-pub(super) unsafe fn panel(product: &Product, a: Operand, panel: Panel, c: Out, update: Update) {
+pub(super) unsafe fn panel(product: &Product, a: Operand, panel: Panel, c: Out, update: Update, rows: Range<usize>) {
     let job = Job {
         n: product.n,
         k: product.k,
@@ -40,10 +41,10 @@ pub(super) unsafe fn panel(product: &Product, a: Operand, panel: Panel, c: Out, 
         j: panel.first,
     };
     match panel.width {
-        PANEL => rows::<{ PANEL / 4 }>(product.m, job),
-        4 => rows::<1>(product.m, job),
+        PANEL => row_blocks::<{ PANEL / 4 }>(rows, job),
+        4 => row_blocks::<1>(rows, job),
         // A single column: plain scalar, same order.
-        _ => scalar::panel(product, a, panel, c, update),
+        _ => scalar::panel(product, a, panel, c, update, rows),
     }
 }
 
@@ -101,8 +102,8 @@ unsafe fn sparse_row_vectors<const V: usize>(index: &[u32], value: &[f32], panel
 }
 
 #[inline(always)]
-unsafe fn rows<const V: usize>(m: usize, job: Job) {
-    let mut i = 0;
+unsafe fn row_blocks<const V: usize>(rows: Range<usize>, job: Job) {
+    let (mut i, m) = (rows.start, rows.end);
     while i + MR <= m {
         block::<MR, V>(job, i);
         i += MR;

@@ -121,7 +121,7 @@ pub fn density(x: &[f32]) -> f32 {
     x.iter().filter(|&&v| v != 0.0).count() as f32 / x.len() as f32
 }
 
-/// Columns `columns` of C from the nonzero terms of A and B's panels of those columns, packed at
+/// Columns `columns` and rows `rows` of C from the nonzero terms of A and B's panels of those columns, packed at
 /// `packed` (`m > 0`, `n > 0`).
 ///
 /// # Safety
@@ -135,8 +135,9 @@ pub(super) unsafe fn product(
     c: Out,
     update: Update,
     columns: core::ops::Range<usize>,
+    rows: core::ops::Range<usize>,
 ) {
-    let (m, n, k) = (product.m, product.n, product.k);
+    let (n, k) = (product.n, product.k);
     let row_out = |i: usize, first: usize, width: usize| unsafe { core::slice::from_raw_parts_mut(c.get().add(i * n + first), width) };
     // SIMD: pairs of adjacent full panels first, so one index/value load feeds 16 columns
     // (each lane still adds its terms in increasing p). The scalar path takes panels singly.
@@ -149,7 +150,7 @@ pub(super) unsafe fn product(
         let (first, second) = unsafe {
             (core::slice::from_raw_parts(packed.add(j * k), PANEL * k), core::slice::from_raw_parts(packed.add((j + PANEL) * k), PANEL * k))
         };
-        for i in 0..m {
+        for i in rows.clone() {
             let (index, value) = terms.row(i);
             // SAFETY: every index is < k and each panel holds k·PANEL floats; `out` has 2·PANEL.
             unsafe { super::simd::sparse_row_pair(index, value, first, second, row_out(i, j, 2 * PANEL), update) }
@@ -160,7 +161,7 @@ pub(super) unsafe fn product(
             return;
         }
         let panel = Panel { data: unsafe { core::slice::from_raw_parts(packed.add(offset), k * width) }, width, first };
-        for i in 0..m {
+        for i in rows.clone() {
             let (index, value) = terms.row(i);
             let out = row_out(i, first, width);
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

@@ -146,3 +146,34 @@ fn wrong_lengths_are_named() {
     let err = Product::new(Op::NT, 2, 2, 2).dense(&[0.0; 4], &[0.0; 4], &mut c, Update::Overwrite, &mut [0.0; 3]).unwrap_err();
     assert_eq!(err.to_string(), "gemm: packing workspace has 3 elements, expected 4");
 }
+
+/// Split between threads — over column blocks, or over row blocks when there are too few column
+/// blocks — every product keeps the documented order's bits, dense and zero-skipping, at sizes
+/// around the block and split boundaries.
+#[test]
+#[cfg(not(target_arch = "wasm32"))]
+fn threaded_products_keep_the_documented_order() {
+    crate::threads::start_native(4);
+    for &(m, n, k) in
+        &[(128, 10, 256), (256, 10, 128), (64, 17, 300), (37, 33, 129), (128, 512, 40), (300, 48, 64), (16, 1000, 9), (1, 700, 200)]
+    {
+        for op in [Op::NN, Op::TN, Op::NT] {
+            let product = Product::new(op, m, n, k);
+            // About 30 % nonzeros, so both paths run.
+            let a: Vec<f32> = random(m * k, 1).into_iter().map(|x| if x.abs() < 0.7 { 0.0 } else { x }).collect();
+            let b = random(k * n, 2);
+            let mut expected = random(m * n, 3);
+            reference_order(product, &a, &b, &mut expected, Update::Accumulate);
+            for threads in [1, 2, 3, 4] {
+                crate::threads::set_native_limit(threads);
+                let mut packed = vec![f32::NAN; product.packed_len().unwrap()];
+                let (mut dense, mut sparse) = (random(m * n, 3), random(m * n, 3));
+                product.dense(&a, &b, &mut dense, Update::Accumulate, &mut packed).unwrap();
+                product.skip_zeros(&a, &b, &mut sparse, Update::Accumulate, &mut packed, &mut NonzeroTerms::default()).unwrap();
+                crate::threads::set_native_limit(1);
+                assert_eq!(bits(&dense), bits(&expected), "{op:?} {m}x{n}x{k} dense on {threads} threads");
+                assert_eq!(bits(&sparse), bits(&expected), "{op:?} {m}x{n}x{k} skipping zeros on {threads} threads");
+            }
+        }
+    }
+}
