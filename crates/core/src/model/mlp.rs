@@ -422,7 +422,7 @@ impl Workspace {
             logits: Lines::zeros(max_rows * model.classes()),
             delta: Lines::zeros(max_rows * widest),
             delta_below: Lines::zeros(max_rows * widest),
-            scratch: Scratch { packed: vec![0.0; packed], terms: NonzeroTerms::default() },
+            scratch: Scratch { packed: Lines::zeros(packed), terms: NonzeroTerms::default() },
             predictions: vec![0; max_rows],
         })
     }
@@ -516,7 +516,8 @@ fn sampled_density(x: &[f32]) -> f32 {
 
 /// What every product of a pass shares: B's packing workspace and A's nonzero terms.
 pub struct Scratch {
-    packed: Vec<f32>,
+    // On cache lines: the SIMD loads of B's panels never straddle two.
+    packed: Lines,
     terms: NonzeroTerms,
 }
 
