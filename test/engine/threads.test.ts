@@ -88,3 +88,18 @@ describe('threads', () => {
     expect(await nodeEngineFor(1)).toBe(nodeEngine());
   });
 });
+
+describe('a pool that lost a thread', () => {
+  it('fails the next region clearly instead of hanging, and the next engine for that count works', async () => {
+    const engine = await nodeEngineFor(3);
+    const config = resolveTrainConfig({ hidden: [256, 128], epochs: 1, batch: 128, seed: 7 });
+    const small = loadDataset('mnist', { trainLimit: 512, testLimit: 200 });
+    // What a pool worker's wrapper does when its loop traps (see src/engine/node.ts).
+    engine.wasm.thread_pool_abandon();
+    await expect(runTraining(config, small, engine)).rejects.toThrow(/trapped/);
+    const fresh = await nodeEngineFor(3);
+    expect(fresh).not.toBe(engine);
+    const [a, b] = [await runTraining(config, small, fresh), await runTraining(config, small, nodeEngine())];
+    expect(a.stateHash).toBe(b.stateHash);
+  });
+});
