@@ -10,7 +10,7 @@ export * from './common.js';
 export { serveTraining } from './worker/serve.js';
 export type { WorkerTrainOptions } from './worker/client.js';
 export type { FromWorker, ThreadsInfo, ToWorker } from './worker/protocol.js';
-export { canShareMemory } from './engine/isolation.js';
+export { canShareMemory, checkThreads, MAX_THREADS } from './engine/pool.js';
 export { browserThreadedEngine } from './engine/web-threads.js';
 
 /** In a page, `train` needs the dataset: there is no file system to load it from. */

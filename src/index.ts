@@ -6,7 +6,8 @@
 export * from './common.js';
 
 // Kernels in Node.
-export { checkThreads, defaultThreads, MAX_THREADS, nodeEngine, nodeEngineFor } from './engine/node.js';
+export { defaultThreads, nodeEngine, nodeEngineFor } from './engine/node.js';
+export { checkThreads, MAX_THREADS } from './engine/pool.js';
 
 // Configuration files.
 export { readConfigFile } from './config/file.js';

@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { MAX_THREADS } from '../index.js';
 
 /** Commander parsers that reject bad values with the flag's name and what it expects. */
 export function number(flag: string) {
@@ -54,12 +55,12 @@ export function defined<T extends Record<string, unknown>>(values: T): Partial<T
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** `--threads <n>`: threads per run, 1 to 64 (the kernels' pool limit). */
-export function threadsOption(command: import('commander').Command, defaultWhat = 'all cores'): import('commander').Command {
+/** `--threads <n>`: threads per run, 1 to MAX_THREADS (the kernels' pool limit). */
+export function threadsOption(command: Command, defaultWhat = 'all cores'): Command {
   const parse = positiveInteger('--threads');
   return command.option('--threads <n>', `threads per run (default: ${defaultWhat}, or EVOPRUNE_THREADS; every count gives the same bits)`, (value: string) => {
     const n = parse(value);
-    if (n > 64) throw new InvalidArgumentError(`--threads expects at most 64, got "${value}"`);
+    if (n > MAX_THREADS) throw new InvalidArgumentError(`--threads expects at most ${MAX_THREADS}, got "${value}"`);
     return n;
   });
 }

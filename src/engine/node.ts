@@ -3,14 +3,13 @@ import { createRequire } from 'node:module';
 import { isMainThread, Worker } from 'node:worker_threads';
 import type { WasmBindings } from './bindings.js';
 import { Engine } from './engine.js';
+import { checkThreads, joinPool, MAX_THREADS } from './pool.js';
 import { guardBindings, isPoisoned } from './trap.js';
 
 const require = createRequire(import.meta.url);
 /** The same paths from src/engine and dist/engine. */
 const GLUE = '../../pkg/node/evoprune_wasm.js';
 const THREADED_GLUE = '../../pkg/threads/node/evoprune_wasm.js';
-/** At most this many threads per engine (the kernels' pool limit). */
-export const MAX_THREADS = 64;
 
 let loaded: { engine: Engine; raw: WasmBindings } | undefined;
 
@@ -49,7 +48,8 @@ glue.initSync({ module: workerData.module, memory: workerData.memory });
 parentPort.postMessage('ready');
 try { glue.thread_pool_worker(); } catch (error) { glue.thread_pool_abandon(); throw error; }`;
 
-const threaded = new Map<number, { engine: Promise<Engine>; raw?: WasmBindings; workers: Worker[] }>();
+/** Per thread count: the started pool (its engine and glue) and its workers. */
+const pools = new Map<number, { started: Promise<{ engine: Engine; raw: WasmBindings }>; workers: Worker[] }>();
 
 /**
  * The engine for `threads` threads: `nodeEngine()` for 1; otherwise one instance of the threaded
@@ -60,22 +60,26 @@ const threaded = new Map<number, { engine: Promise<Engine>; raw?: WasmBindings; 
 export async function nodeEngineFor(threads = 1): Promise<Engine> {
   checkThreads(threads);
   if (threads === 1) return nodeEngine();
-  const cached = threaded.get(threads);
-  if (cached !== undefined && !(cached.raw !== undefined && isPoisoned(cached.raw))) return cached.engine;
-  if (cached !== undefined) for (const w of cached.workers) void w.terminate();
-  const entry: { engine: Promise<Engine>; raw?: WasmBindings; workers: Worker[] } = { workers: [], engine: Promise.resolve(undefined as never) };
-  entry.engine = startPool(threads, entry);
-  threaded.set(threads, entry);
+  const cached = pools.get(threads);
+  if (cached !== undefined) {
+    const { engine, raw } = await cached.started;
+    if (!isPoisoned(raw)) return engine;
+    // These kernels trapped: a new instance and pool replace them.
+    for (const w of cached.workers) void w.terminate();
+  }
+  const workers: Worker[] = [];
+  const pool = { workers, started: startPool(threads, workers) };
+  pools.set(threads, pool);
   try {
-    return await entry.engine;
+    return (await pool.started).engine;
   } catch (error) {
-    threaded.delete(threads);
-    for (const w of entry.workers) void w.terminate();
+    pools.delete(threads);
+    for (const w of workers) void w.terminate();
     throw error;
   }
 }
 
-async function startPool(threads: number, entry: { raw?: WasmBindings; workers: Worker[] }): Promise<Engine> {
+async function startPool(threads: number, workers: Worker[]): Promise<{ engine: Engine; raw: WasmBindings }> {
   const raw = freshGlue(THREADED_GLUE);
   const glue = raw as unknown as ThreadedGlue;
   // The glue instantiates itself only on the main thread; inside a worker (a --parallel sweep's)
@@ -85,7 +89,7 @@ async function startPool(threads: number, entry: { raw?: WasmBindings; workers: 
   await Promise.all(
     Array.from({ length: threads - 1 }, () => {
       const worker = new Worker(POOL_WORKER, { eval: true, workerData });
-      entry.workers.push(worker);
+      workers.push(worker);
       return new Promise<void>((resolve, reject) => {
         worker.once('message', () => resolve());
         worker.once('error', reject);
@@ -93,22 +97,9 @@ async function startPool(threads: number, entry: { raw?: WasmBindings; workers: 
       });
     }),
   );
-  for (const worker of entry.workers) worker.unref();
-  // Each worker registers with the pool as it enters its loop, just after saying ready.
-  const deadline = Date.now() + 10_000;
-  while (raw.thread_count() < threads) {
-    if (Date.now() > deadline) throw new Error(`evoprune: only ${raw.thread_count()} of ${threads} threads joined the pool within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  entry.raw = raw;
-  return new Engine(guardBindings(raw, 'create a new trainer or model: it gets a new engine and thread pool'));
-}
-
-/** Refuses a thread count that is not an integer in 1..MAX_THREADS, naming it. */
-export function checkThreads(threads: number): void {
-  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new RangeError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`);
-  }
+  for (const worker of workers) worker.unref();
+  await joinPool(() => raw.thread_count(), threads);
+  return { engine: new Engine(guardBindings(raw, 'create a new trainer or model: it gets a new engine and thread pool')), raw };
 }
 
 /**

@@ -5,11 +5,8 @@
 import init, * as glue from '../../pkg/threads/web/evoprune_wasm.js';
 import type { WasmBindings } from './bindings.js';
 import { Engine } from './engine.js';
-import { canShareMemory } from './isolation.js';
+import { canShareMemory, checkThreads, joinPool } from './pool.js';
 import { guardBindings } from './trap.js';
-
-/** At most this many threads (the kernels' pool limit). */
-const MAX_THREADS = 64;
 
 let started: { threads: number; engine: Promise<Engine> } | undefined;
 
@@ -20,9 +17,12 @@ let started: { threads: number; engine: Promise<Engine> } | undefined;
  * (default: pkg/threads/evoprune_wasm_bg.wasm beside the glue).
  */
 export function browserThreadedEngine(threads: number, wasm?: string | URL): Promise<Engine> {
-  if (!Number.isInteger(threads) || threads < 2 || threads > MAX_THREADS) {
-    return Promise.reject(new RangeError(`threads must be an integer from 2 to ${MAX_THREADS} for the threaded build, got ${threads}`));
+  try {
+    checkThreads(threads);
+  } catch (error) {
+    return Promise.reject(error);
   }
+  if (threads < 2) return Promise.reject(new RangeError('the threaded kernels need at least 2 threads; one thread is the single-threaded build'));
   if (!canShareMemory()) {
     return Promise.reject(
       new Error(
@@ -63,11 +63,6 @@ async function startPool(threads: number, url: string | URL): Promise<Engine> {
       });
     }),
   );
-  // Each worker registers with the pool as it enters its loop, just after saying ready.
-  const deadline = Date.now() + 10_000;
-  while (glue.thread_count() < threads) {
-    if (Date.now() > deadline) throw new Error(`only ${glue.thread_count()} of ${threads} threads joined the pool within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+  await joinPool(() => glue.thread_count(), threads);
   return new Engine(guardBindings(glue as unknown as WasmBindings));
 }

@@ -3,6 +3,7 @@ import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from '../
 import { type Dataset, type DataSplit, isFeatureSet } from '../data/types.js';
 import type { AnalyseOptions } from '../prune/prune.js';
 import type { EpochMetrics, TelemetryRecord, TrainProgress, TrainSummary } from '../train/loop.js';
+import { checkThreads } from '../engine/pool.js';
 import type { FromWorker, ThreadsInfo, ToWorker } from './protocol.js';
 
 export interface WorkerTrainOptions {
@@ -62,8 +63,7 @@ function fromWorker(message: Extract<FromWorker, { type: 'error' }>): Error {
 export function trainInWorkerWith(makeWorker: () => Worker, config: TrainConfigInput | TrainConfig, options: WorkerTrainOptions): Promise<TrainSummary> {
   // Resolved here: a bad configuration fails before a worker starts.
   const resolved = resolveTrainConfig(config);
-  const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`trainInWorker: threads must be an integer from 1 to 64, got ${threads}`);
+  checkThreads(options.threads ?? 1);
   const worker = options.worker ?? makeWorker();
   return new Promise<TrainSummary>((resolve, reject) => {
     const finish = (settle: () => void) => {

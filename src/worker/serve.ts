@@ -4,7 +4,7 @@
 // It imports nothing by bare name (no zod: the page resolves the configuration), because a module
 // worker has no import map.
 import type { Engine } from '../engine/engine.js';
-import { canShareMemory } from '../engine/isolation.js';
+import { canShareMemory } from '../engine/pool.js';
 import { runTraining } from '../train/loop.js';
 import { type ThreadsInfo, transferables, type FromWorker, type ToWorker } from './protocol.js';
 

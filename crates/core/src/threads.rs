@@ -23,7 +23,8 @@ use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering::SeqCst};
 /// At most this many threads per pool (caller included).
 pub const MAX_THREADS: usize = 64;
 
-/// Spins before a worker parks: a few hundred microseconds of polling.
+/// Spins before a worker parks: about a millisecond of polling (longer than the gaps between
+/// a training step's regions, far shorter than a pause between calls).
 const SPINS_BEFORE_PARKING: u32 = 1 << 20;
 
 /// The job of the current region: a type-erased `&(dyn Fn(usize) + Sync)` and its part count.

@@ -54,12 +54,12 @@ pub fn update(
 ) -> Result<(), KernelError> {
     check_len("optimizer: grad", grad.len(), weights.len())?;
     check_len("optimizer: state", slot1.len(), weights.len())?;
-    if matches!(optimizer, Optimizer::Adam { .. }) {
+    let adam = matches!(optimizer, Optimizer::Adam { .. });
+    if adam {
         check_len("optimizer: second moments", slot2.len(), weights.len())?;
     }
     let len = weights.len();
     let parts = threads::parts_for(len / 16, len, MIN_PARALLEL_ELEMENTS);
-    let adam = matches!(optimizer, Optimizer::Adam { .. });
     let (w, s1, s2) = (Shared::new(weights), Shared::new(slot1), Shared::new(slot2));
     threads::run(parts, &|part| {
         let r = threads::split(len, parts, 16, part);
