@@ -3,6 +3,7 @@
 import { resolveTrainConfig, type TrainConfig, type TrainConfigInput } from './config/schema.js';
 import type { Dataset } from './data/types.js';
 import type { Engine } from './engine/engine.js';
+import { loadModelWith, type ModelSource, type WasmModel } from './engine/model.js';
 import { runTraining, type TrainOptions, type TrainSummary } from './train/loop.js';
 import { trainInWorkerWith, type WorkerTrainOptions } from './worker/client.js';
 
@@ -31,4 +32,9 @@ export function trainWithDefaultEngine(defaultEngine: () => Engine | Promise<Eng
 /** `trainInWorker(config, { dataset, onEpoch, signal, … })` with the entry's own worker script. */
 export function trainInWorkerWithDefault(defaultWorker: () => Worker) {
   return (input: TrainConfigInput | TrainConfig, options: WorkerTrainOptions): Promise<TrainSummary> => trainInWorkerWith(defaultWorker, input, options);
+}
+
+/** `loadModel(bytes | url, { engine? })` with the entry's kernels as the default engine. */
+export function loadModelWithDefault(defaultEngine: () => Engine | Promise<Engine>) {
+  return async (source: ModelSource, options: { engine?: Engine } = {}): Promise<WasmModel> => loadModelWith(options.engine ?? (await defaultEngine()), source);
 }

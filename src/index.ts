@@ -19,7 +19,7 @@ export { csvFiles, DEFAULT_LABEL_COLUMN, loadCsvDataset, type CsvOptions } from 
 
 // Training in Node, and runs kept in folders.
 export { train } from './train/train.js';
-export { loadModel, saveModel } from './prune/files.js';
+export { loadModel, readModelFile, saveModel } from './prune/files.js';
 export { CHECKPOINT_FILE, configDifferences, readRunConfig, trainRun, type RunOptions, type RunResult } from './run/service.js';
 export { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointHeader } from './run/checkpoint.js';
 export { provenanceChanges, runProvenance, type Provenance } from './run/provenance.js';

@@ -8,7 +8,7 @@ import * as bundler from '../pkg/bundler/evoprune_wasm.js';
 import type { WasmBindings } from './engine/bindings.js';
 import { Engine } from './engine/engine.js';
 import { guardBindings } from './engine/trap.js';
-import { trainInWorkerWithDefault, trainWithDefaultEngine } from './browser-api.js';
+import { loadModelWithDefault, trainInWorkerWithDefault, trainWithDefaultEngine } from './browser-api.js';
 
 export * from './browser-api.js';
 
@@ -28,3 +28,6 @@ export const train = trainWithDefaultEngine(() => viteEngine());
  * `options.worker` running `serveTraining(() => viteEngine(), (threads) => browserThreadedEngine(threads))`.
  */
 export const trainInWorker = trainInWorkerWithDefault(() => new Worker(new URL('./worker/vite.js', import.meta.url), { type: 'module' }));
+
+/** A model from its bytes or a URL (fetched), on the bundled kernels: `(await loadModel(url)).predict(pixels)`. */
+export const loadModel = loadModelWithDefault(() => viteEngine());

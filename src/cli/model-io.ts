@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { number, positiveInteger } from './options.js';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Dataset, isFeatureSet, loadDataset, loadModel, readRunConfig, readRunSummary, type WasmModel } from '../index.js';
+import { type Dataset, isFeatureSet, loadDataset, readModelFile, readRunConfig, readRunSummary, type WasmModel } from '../index.js';
 
 /** A saved model, and the dataset and test limit of the run that trained it (when known). */
 export interface OpenedModel {
@@ -19,8 +19,8 @@ export interface OpenedModel {
 
 /** A model file, or a run directory holding model.bin (and config.json, which names its data). */
 export function openModel(path: string): OpenedModel {
-  if (!(existsSync(path) && statSync(path).isDirectory())) return { model: loadModel(path) };
-  const model = loadModel(join(path, 'model.bin'));
+  if (!(existsSync(path) && statSync(path).isDirectory())) return { model: readModelFile(path) };
+  const model = readModelFile(join(path, 'model.bin'));
   const run = existsSync(join(path, 'config.json')) ? readRunConfig(path) : undefined;
   const summary = existsSync(join(path, 'summary.json')) ? readRunSummary(path) : undefined;
   return { model, dataset: run?.dataset, testLimit: run?.testLimit, label: run?.label, testFraction: run?.testFraction, classNames: summary?.classNames };

@@ -1,5 +1,6 @@
 import type { ScopeName, ScoreName } from '../config/dynamics.js';
 import type { WasmBindings } from './bindings.js';
+import type { Engine } from './engine.js';
 import type { Evaluation } from './trainer.js';
 
 export type WasmModelHandle = WasmBindings['Model']['prototype'];
@@ -11,12 +12,78 @@ export function toEvaluation(out: Float64Array, classes: number): Evaluation {
   return { loss, correct, rows, accuracy: rows === 0 ? Number.NaN : correct / rows, confusion };
 }
 
-/** A trained, pruned or compact MLP held in wasm. Call `free()` when done. */
+/** Where `loadModel` finds a model: its bytes, or a URL (in Node also a file path). */
+export type ModelSource = Uint8Array | ArrayBuffer | URL | string;
+
+/** A model's bytes as a Uint8Array (a view, not a copy). */
+export function modelBytesOf(source: Uint8Array | ArrayBuffer): Uint8Array {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  throw new TypeError('loadModel: expected the model as a Uint8Array, an ArrayBuffer, a URL or a path');
+}
+
+/** The bytes at `url`; the error names the URL and the HTTP status. */
+export async function fetchModelBytes(url: URL): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`${url.href}: cannot fetch (${(error as Error).message})`);
+  }
+  if (!response.ok) throw new Error(`${url.href}: HTTP ${response.status} ${response.statusText}`.trimEnd());
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** `loadModel` for an engine's kernels: bytes as they are, strings and URLs fetched. */
+export async function loadModelWith(engine: Engine, source: ModelSource): Promise<WasmModel> {
+  if (source instanceof URL || typeof source === 'string') {
+    const url = new URL(source, typeof location === 'undefined' ? undefined : location.href);
+    return WasmModel.fromBytes(engine.wasm, await fetchModelBytes(url), url.href);
+  }
+  return WasmModel.fromBytes(engine.wasm, modelBytesOf(source));
+}
+
+/** What `predict` accepts: byte images (0–255) or float features, one row or many. */
+export type PredictInput =
+  | Uint8Array
+  | Uint8ClampedArray
+  | Float32Array
+  | Float64Array
+  | readonly number[]
+  | readonly (Uint8Array | Float32Array | readonly number[])[];
+
+/** The result of `predict`: one class and one probability row per input row. */
+export interface Prediction {
+  rows: number;
+  /** The predicted class of each row (the argmax of its logits, the first on ties). */
+  classes: Uint32Array;
+  /** Softmax probabilities, `rows × classCount`, row-major. */
+  probabilities: Float32Array;
+  /** The model's number of classes (the width of a probability row). */
+  classCount: number;
+}
+
+// `Symbol.dispose` exists in Node ≥ 20 and recent browsers; older pages get the well-known
+// registry symbol, which `using` polyfills also use.
+const dispose: typeof Symbol.dispose = (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for('Symbol.dispose') as typeof Symbol.dispose);
+
+/** A trained, pruned or compact MLP held in wasm. Call `free()` (or `using`) when done. */
 export class WasmModel {
   constructor(readonly handle: WasmModelHandle) {}
 
-  static fromBytes(wasm: WasmBindings, bytes: Uint8Array): WasmModel {
-    return new WasmModel(wasm.Model.from_bytes(bytes));
+  /** `origin` (a path or URL) prefixes the error when the bytes are not a model this version reads. */
+  static fromBytes(wasm: WasmBindings, bytes: Uint8Array, origin?: string): WasmModel {
+    try {
+      return new WasmModel(wasm.Model.from_bytes(bytes));
+    } catch (error) {
+      if (origin === undefined) throw error;
+      throw new Error(`${origin}: ${(error as Error).message}`);
+    }
+  }
+
+  /** The number of values in one input row (784 for MNIST images). */
+  get inputs(): number {
+    return this.sizes[0]!;
   }
 
   /** `[inputs, hidden…, classes]`. */
@@ -64,8 +131,65 @@ export class WasmModel {
     return inputs instanceof Float32Array ? this.handle.logits_features(inputs, rows) : this.handle.logits(inputs, rows);
   }
 
-  /** The predicted class of each row (argmax of its logits, the first on ties). */
-  predict(inputs: Uint8Array | Float32Array, rows: number): Uint32Array {
+  /**
+   * Classes and probabilities of one row or a batch: byte images (`Uint8Array`, 0–255, as the
+   * model was trained on) or float features (`Float32Array`, `Float64Array` or numbers). A flat
+   * input holds whole rows back to back; an array of rows is a batch.
+   */
+  predict(input: PredictInput): Prediction {
+    const [flat, rows] = this.rowsOf(input);
+    const logits = this.logits(flat, rows);
+    const classCount = this.classes;
+    const classes = new Uint32Array(rows);
+    const probabilities = new Float32Array(rows * classCount);
+    for (let r = 0; r < rows; r++) {
+      const row = logits.subarray(r * classCount, (r + 1) * classCount);
+      let best = 0;
+      for (let c = 1; c < classCount; c++) if (row[c]! > row[best]!) best = c;
+      classes[r] = best;
+      // Softmax in f64 after subtracting the maximum: no overflow, rows sum to 1 within f32.
+      let sum = 0;
+      for (let c = 0; c < classCount; c++) sum += Math.exp(row[c]! - row[best]!);
+      for (let c = 0; c < classCount; c++) probabilities[r * classCount + c] = Math.exp(row[c]! - row[best]!) / sum;
+    }
+    return { rows, classes, probabilities, classCount };
+  }
+
+  /** One flat typed array and its row count, checked against the model's input size. */
+  private rowsOf(input: PredictInput): [Uint8Array | Float32Array, number] {
+    const inputs = this.inputs;
+    const isRow = (x: unknown): x is Uint8Array | Float32Array | readonly number[] =>
+      ArrayBuffer.isView(x) || (Array.isArray(x) && x.every((v) => typeof v === 'number'));
+    let flat: Uint8Array | Float32Array;
+    if (input instanceof Uint8Array || input instanceof Uint8ClampedArray) flat = new Uint8Array(input.buffer, input.byteOffset, input.length);
+    else if (input instanceof Float32Array) flat = input;
+    else if (input instanceof Float64Array || (Array.isArray(input) && input.every((v) => typeof v === 'number')))
+      flat = Float32Array.from(input as ArrayLike<number>);
+    else if (Array.isArray(input) && input.every(isRow)) {
+      const rows = input as readonly (Uint8Array | Float32Array | readonly number[])[];
+      const bytes = rows.every((row) => row instanceof Uint8Array);
+      if (!bytes && rows.some((row) => row instanceof Uint8Array))
+        throw new TypeError('predict: a batch mixes byte images (Uint8Array) and float rows; pass one kind');
+      rows.forEach((row, i) => {
+        if (row.length !== inputs) throw new RangeError(`predict: row ${i} has ${row.length} values but the model expects ${inputs}`);
+      });
+      flat = bytes ? new Uint8Array(rows.length * inputs) : new Float32Array(rows.length * inputs);
+      for (const [i, row] of rows.entries()) flat.set(row, i * inputs);
+    } else {
+      throw new TypeError('predict: expected byte images (Uint8Array), float features (Float32Array, Float64Array, number[]) or an array of such rows');
+    }
+    if (flat.length === 0 || flat.length % inputs !== 0) {
+      throw new RangeError(`predict: got ${flat.length} values, which is not a whole number of rows of ${inputs} (the model's input size)`);
+    }
+    if (flat instanceof Float32Array) {
+      const bad = flat.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new RangeError(`predict: value ${bad} (row ${Math.floor(bad / inputs)}) is ${flat[bad]}; features must be finite`);
+    }
+    return [flat, flat.length / inputs];
+  }
+
+  /** The predicted class of each row as the kernels compute it (argmax of the logits, the first on ties). */
+  predictClasses(inputs: Uint8Array | Float32Array, rows: number): Uint32Array {
     return inputs instanceof Float32Array ? this.handle.predict_features(inputs, rows) : this.handle.predict(inputs, rows);
   }
 
@@ -89,7 +213,17 @@ export class WasmModel {
     return this.handle.to_bytes();
   }
 
+  /** Releases the model's wasm memory; calling it again does nothing. */
   free(): void {
+    if (this.freed) return;
+    this.freed = true;
     this.handle.free();
+  }
+
+  private freed = false;
+
+  /** `using model = await loadModel(…)` frees the model at the end of the block. */
+  [dispose](): void {
+    this.free();
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Engine } from '../engine/engine.js';
-import { WasmModel } from '../engine/model.js';
+import { fetchModelBytes, type ModelSource, modelBytesOf, WasmModel } from '../engine/model.js';
 import { nodeEngine } from '../engine/node.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
@@ -9,17 +10,28 @@ export function saveModel(model: WasmModel, path: string): void {
   writeFileAtomic(path, model.toBytes());
 }
 
-/** Loads a model saved by `saveModel`; the error names the file and what is wrong. */
-export function loadModel(path: string, engine: Engine = nodeEngine()): WasmModel {
+/** Reads a model file saved by `saveModel`; the error names the file and what is wrong. */
+export function readModelFile(path: string, engine: Engine = nodeEngine()): WasmModel {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (error) {
     throw new Error(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  try {
-    return WasmModel.fromBytes(engine.wasm, bytes);
-  } catch (error) {
-    throw new Error(`${path}: ${(error as Error).message}`);
+  return WasmModel.fromBytes(engine.wasm, bytes, path);
+}
+
+/**
+ * A model from its bytes, a file path, a `file:` URL or an `http(s):` URL (fetched), ready for
+ * `predict`: the same call as in a page (`evoprune/browser`). Free it with `free()` or `using`.
+ */
+export async function loadModel(source: ModelSource, options: { engine?: Engine } = {}): Promise<WasmModel> {
+  const engine = options.engine ?? nodeEngine();
+  if (typeof source === 'string' && !/^(https?|file):/i.test(source)) return readModelFile(source, engine);
+  if (source instanceof URL || typeof source === 'string') {
+    const url = new URL(source);
+    if (url.protocol === 'file:') return readModelFile(fileURLToPath(url), engine);
+    return WasmModel.fromBytes(engine.wasm, await fetchModelBytes(url), url.href);
   }
+  return WasmModel.fromBytes(engine.wasm, modelBytesOf(source));
 }

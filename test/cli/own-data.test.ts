@@ -94,13 +94,13 @@ describe('a CSV run through the CLI', () => {
     expect(mismatch.stderr).toContain('has the classes setosa, versicolor, virginica but the run was trained on iris, rose, tulip (summary.json)');
   });
 
-  it('model.bin predicts raw CSV features, mapping back to the label names', () => {
+  it('model.bin predicts raw CSV features, mapping back to the label names', async () => {
     const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
     const data = loadDataset(spec, { label: 'species', testFraction: 0.25 });
-    const model = loadModel(join(run, 'model.bin'));
+    const model = await loadModel(join(run, 'model.bin'));
     try {
       expect(model.standardization!.shift).toHaveLength(4);
-      const predicted = Array.from(model.predict(data.test.features, data.test.rows), (k) => summary.classNames[k]);
+      const predicted = Array.from(model.predict(data.test.features).classes, (k) => summary.classNames[k]);
       const truth = Array.from(data.test.labels, (k) => data.classNames![k]);
       const correct = predicted.filter((p, i) => p === truth[i]).length;
       expect(correct / data.test.rows).toBe(summary.testAccuracy);

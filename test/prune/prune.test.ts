@@ -7,7 +7,7 @@ import {
   DYNAMIC_NAMES,
   inferenceSpeed,
   loadDataset,
-  loadModel,
+  readModelFile,
   nodeEngine,
   pruneSweep,
   saveModel,
@@ -63,11 +63,11 @@ describe('hard pruning and compaction', () => {
       );
       const file = join(tempDir(), 'compact.model');
       saveModel(compact, file);
-      const loaded = loadModel(file);
+      const loaded = readModelFile(file);
       expect(loaded.sizes).toEqual(compact.sizes);
       loaded.free();
       writeFileSync(file, 'not a model at all');
-      expect(() => loadModel(file)).toThrow(`${file}: not an evoprune model (bad header or version)`);
+      expect(() => readModelFile(file)).toThrow(`${file}: not an evoprune model (bad header or version)`);
       expect(inferenceSpeed(compact, mnist.test, 128, 1)).toBeGreaterThan(0);
       for (const m of [masked, compact, again]) m.free();
       checked = true;

@@ -86,7 +86,7 @@ describe('training on your own f32 features', () => {
       const e = model.evaluate(data.test.features, data.test.labels);
       expect(e.accuracy).toBe(summary.testAccuracy);
       expect(e.confusion).toEqual(summary.confusion);
-      const predicted = model.predict(data.test.features, data.test.rows);
+      const predicted = model.predict(data.test.features).classes;
       expect(predicted.reduce((n, p, i) => n + Number(p === data.test.labels[i]), 0)).toBe(e.correct);
     } finally {
       model.free();
