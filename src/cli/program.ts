@@ -6,6 +6,7 @@ import { registerCompact } from './compact.js';
 import { registerConfig } from './config.js';
 import { registerEval } from './eval.js';
 import { registerFrontier } from './frontier.js';
+import { registerPresets } from './presets.js';
 import { registerPrune } from './prune.js';
 import { registerReproduce } from './reproduce.js';
 import { registerReport } from './report.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerBench(program);
   registerConfig(program);
+  registerPresets(program);
   registerVerify(program);
   for (const command of program.commands) command.exitOverride();
   return program;
