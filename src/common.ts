@@ -63,3 +63,6 @@ export {
   type PruneSpec,
 } from './prune/prune.js';
 export { canonical, plainTelemetry, TIMING_FIELDS, typedTelemetry, type PlainTelemetry } from './run/schema.js';
+
+// Export to other formats.
+export { MODEL_FORMATS, MODEL_MAGIC, ModelFormatError, decodeModelFile, encodeModelFile, type ModelFile, type ModelLayer } from './export/model-format.js';

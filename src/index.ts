@@ -9,6 +9,9 @@ export * from './common.js';
 export { defaultThreads, nodeEngine, nodeEngineFor } from './engine/node.js';
 export { checkThreads, MAX_THREADS } from './engine/pool.js';
 
+// ONNX export (also `evoprune/onnx` for pages: onnx-proto is CommonJS, which a page without a bundler cannot import).
+export { EVOPRUNE_VERSION, exportOnnx, modelToOnnx, ONNX_OPSET, type OnnxExport, type OnnxExportOptions, type OnnxInput } from './export/onnx.js';
+
 // Configuration files.
 export { readConfigFile } from './config/file.js';
 

@@ -5,6 +5,7 @@ import { registerBench } from './bench.js';
 import { registerCompact } from './compact.js';
 import { registerConfig } from './config.js';
 import { registerEval } from './eval.js';
+import { registerExport } from './export.js';
 import { registerFrontier } from './frontier.js';
 import { registerPresets } from './presets.js';
 import { registerPrune } from './prune.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerPrune(program);
   registerCompact(program);
   registerReproduce(program);
+  registerExport(program);
   registerSweep(program);
   registerFrontier(program);
   registerReport(program);

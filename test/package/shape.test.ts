@@ -39,6 +39,8 @@ describe('the package shape', () => {
     ['src/vite.ts', ['zod']],
     ['src/worker/web.ts', []],
     ['src/worker/vite.ts', ['zod']],
+    // evoprune/onnx: for bundled pages (onnx-proto is CommonJS).
+    ['src/export/onnx.ts', ['onnx-proto']],
   ])('%s imports no node: module and, by name, only %j', (entry, allowed) => {
     const { files, external } = graph(entry);
     expect([...external].filter((s) => s.startsWith('node:'))).toEqual([]);
