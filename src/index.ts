@@ -34,11 +34,21 @@ export { pruningSchema, runSummarySchema, telemetrySchema } from './run/schema.j
 // Studies: sweeps, the paper's table, analysis and reports.
 export { configKey, planSweep, readSweepSpec, sweepSpecSchema, variantLabel, type PlannedRun, type SweepPlan, type SweepSpec } from './sweep/plan.js';
 export { runSweep, sweepTable, type SweepOptions, type SweepResult, type SweepStatus } from './sweep/sweep.js';
-export { PAPER, reproduce, reproduceTable, REPRODUCE_FRACTIONS, type ReproduceOptions, type ReproduceRun } from './reproduce/reproduce.js';
-export { FRONTIER_DEFAULTS, frontierTables, planFrontier, runFrontier, type FrontierOptions, type FrontierResult } from './frontier/frontier.js';
+export { PAPER, reproduce, reproduceMarkdown, reproduceTable, REPRODUCE_FRACTIONS, type ReproduceOptions, type ReproduceRun } from './reproduce/reproduce.js';
+export {
+  FRONTIER_DEFAULTS,
+  frontierPairedMarkdown,
+  frontierTables,
+  planFrontier,
+  runFrontier,
+  type FrontierOptions,
+  type FrontierResult,
+} from './frontier/frontier.js';
 export { FRONTIER_ABLATIONS, FRONTIER_METHODS, METHOD_DESCRIPTIONS, methodFields, type FrontierAblation, type FrontierMethod } from './frontier/methods.js';
 export { pairedDifference, t975, verdict, type PairedDifference } from './frontier/stats.js';
 export { writeTable } from './analysis/export.js';
+export { sweepMarkdown } from './analysis/markdown.js';
+export { formatPercent } from './analysis/format.js';
 export { writeReport } from './analysis/report.js';
 
 // Measurements of this machine.

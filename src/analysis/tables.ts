@@ -77,3 +77,14 @@ export function meanStd(table: ColumnTable, by: string[], values: string[]): Col
     .rollup(rollups)
     .orderby(...by);
 }
+
+/**
+ * A sweep's derived tables from its results (one row per run): mean ± std over seeds per variant
+ * of the accuracy, the emergent sparsity and every pruned accuracy (the results themselves when
+ * nothing varies), and the accuracy–sparsity Pareto set.
+ */
+export function sweepDerived(results: ColumnTable, varied: readonly string[]): { summary: ColumnTable; frontier: ColumnTable } {
+  if (results.numRows() === 0) return { summary: results, frontier: results };
+  const values = results.columnNames().filter((c) => c === 'accuracy' || c === 'sparsity' || c.startsWith('pruned'));
+  return { summary: varied.length > 0 ? meanStd(results, [...varied], values) : results, frontier: paretoFrontier(results) };
+}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { compactChecked, inferenceSpeed, saveModel, splitInputs } from '../index.js';
+import { compactChecked, formatPercent, inferenceSpeed, saveModel, splitInputs } from '../index.js';
 import { positiveInteger } from './options.js';
-import { addTestDataOptions, openModel, percent, type TestDataFlags, testSet } from './model-io.js';
+import { addTestDataOptions, openModel, type TestDataFlags, testSet } from './model-io.js';
 
 export function registerCompact(program: Command): void {
   addTestDataOptions(program.command('compact'))
@@ -32,7 +32,7 @@ export function registerCompact(program: Command): void {
           process.stdout.write(
             flags.json
               ? JSON.stringify(result) + '\n'
-              : `compact ${compact.sizes.join('-')} (${compact.parameterCount} of ${model.parameterCount} parameters) · max |Δlogit| ${maxLogitDifference.toExponential(2)} · ${speedup.toFixed(2)}× faster at batch ${flags.batch} · accuracy ${percent(accuracy)} · saved ${flags.out}\n`,
+              : `compact ${compact.sizes.join('-')} (${compact.parameterCount} of ${model.parameterCount} parameters) · max |Δlogit| ${maxLogitDifference.toExponential(2)} · ${speedup.toFixed(2)}× faster at batch ${flags.batch} · accuracy ${formatPercent(accuracy)} · saved ${flags.out}\n`,
           );
         } finally {
           compact.free();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { splitInputs } from '../index.js';
-import { addTestDataOptions, openModel, percent, type TestDataFlags, testSet } from './model-io.js';
+import { formatPercent, splitInputs } from '../index.js';
+import { addTestDataOptions, openModel, type TestDataFlags, testSet } from './model-io.js';
 
 export function registerEval(program: Command): void {
   addTestDataOptions(program.command('eval'))
@@ -28,7 +28,7 @@ export function registerEval(program: Command): void {
         process.stdout.write(
           flags.json
             ? JSON.stringify(result) + '\n'
-            : `accuracy ${percent(e.accuracy)} · loss ${e.loss.toFixed(4)} on ${e.rows} rows · ${model.sizes.join('-')} · alive ${result.alive.join('+')}\n`,
+            : `accuracy ${formatPercent(e.accuracy)} · loss ${e.loss.toFixed(4)} on ${e.rows} rows · ${model.sizes.join('-')} · alive ${result.alive.join('+')}\n`,
         );
       } finally {
         model.free();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { FRONTIER_DEFAULTS, FRONTIER_METHODS, type FrontierMethod, runDirForName, runFrontier, type SweepStatus } from '../index.js';
+import { FRONTIER_DEFAULTS, FRONTIER_METHODS, type FrontierMethod, frontierPairedMarkdown, runDirForName, runFrontier, type SweepStatus } from '../index.js';
 import { defined, integerList, nonNegativeInteger, positiveInteger, threadsOption } from './options.js';
 import { INTERRUPTED_EXIT, withInterrupt } from './run.js';
 
@@ -110,7 +110,7 @@ Examples:
         }),
       );
       if (process.exitCode === INTERRUPTED_EXIT) return;
-      process.stdout.write(result.paired.toMarkdown() + '\n');
+      process.stdout.write(frontierPairedMarkdown(result.paired) + '\n');
       process.stderr.write(`wrote ${out}/frontier.md; ${result.failures} failed run${result.failures === 1 ? '' : 's'} (counted at chance accuracy)\n`);
     });
 }

@@ -79,7 +79,3 @@ export function addTestDataOptions(command: Command): Command {
     .option('--test-fraction <f>', "a single-file csv: dataset's held-out test fraction (default: the run's own)", number('--test-fraction'))
     .option('--test-limit <n>', "use only the first n test images (default: the run's own limit)", positiveInteger('--test-limit'));
 }
-
-export function percent(x: number): string {
-  return `${(100 * x).toFixed(2)} %`;
-}

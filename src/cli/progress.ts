@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { EpochMetrics, TrainProgress } from '../index.js';
+import { type EpochMetrics, formatPercent, type TrainProgress } from '../index.js';
 
 /**
  * Training progress on stderr: a live bar on a terminal, one line per epoch otherwise (logs, CI),
@@ -34,7 +34,7 @@ export function trainingReporter(quiet: boolean, stream: NodeJS.WriteStream = pr
     },
     onEpoch(m: EpochMetrics) {
       if (quiet) return;
-      const line = `epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test loss ${m.testLoss.toFixed(4)}, test accuracy ${(100 * m.testAccuracy).toFixed(2)} %, ${Math.round(m.samplesPerSecond)} samples/s, alive ${m.alive.join('+')}`;
+      const line = `epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)}, test loss ${m.testLoss.toFixed(4)}, test accuracy ${formatPercent(m.testAccuracy)}, ${Math.round(m.samplesPerSecond)} samples/s, alive ${m.alive.join('+')}`;
       if (bar) {
         bar.stop();
         started = false;

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { REGISTRY, saveModel, SCOPE_NAMES, type ScoreName, splitInputs } from '../index.js';
+import { formatPercent, REGISTRY, saveModel, SCOPE_NAMES, type ScoreName, splitInputs } from '../index.js';
 import { nonNegativeInteger } from './options.js';
-import { addTestDataOptions, openModel, percent, testSet } from './model-io.js';
+import { addTestDataOptions, openModel, testSet } from './model-io.js';
 
 function fraction(value: string): number {
   const n = Number(value.endsWith('%') ? Number(value.slice(0, -1)) / 100 : value);
@@ -56,7 +56,7 @@ export function registerPrune(program: Command): void {
           process.stdout.write(
             flags.json
               ? JSON.stringify(result) + '\n'
-              : `pruned ${percent(flags.fraction)} by ${flags.score} (${flags.scope}): accuracy ${percent(e.accuracy)} · alive ${result.alive.join('+')}\n`,
+              : `pruned ${formatPercent(flags.fraction, 1)} by ${flags.score} (${flags.scope}): accuracy ${formatPercent(e.accuracy)} · alive ${result.alive.join('+')}\n`,
           );
         } finally {
           model.free();

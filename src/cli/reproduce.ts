@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { DYNAMIC_NAMES, defaultThreads, type DynamicName, reproduce, writeTable } from '../index.js';
+import { DYNAMIC_NAMES, defaultThreads, type DynamicName, reproduce, reproduceMarkdown, writeTable } from '../index.js';
 import { integer, threadsOption } from './options.js';
 import { trainingReporter } from './progress.js';
 import { withInterrupt } from './run.js';
@@ -49,7 +49,7 @@ Examples:
   $ evoprune reproduce --dynamics replicator,none --epochs 5`,
     )
     .action(async (flags: ReproduceFlags) => {
-      const { table } = await withInterrupt((signal) =>
+      const { runs, table } = await withInterrupt((signal) =>
         reproduce({
           dynamics: flags.dynamics,
           epochs: flags.epochs,
@@ -63,9 +63,10 @@ Examples:
           },
         }),
       );
+      const markdown = reproduceMarkdown(runs);
       if (flags.out) {
-        for (const file of writeTable(table, flags.out, 'reproduce')) process.stderr.write(`wrote ${file}\n`);
+        for (const file of writeTable(table, flags.out, 'reproduce', markdown)) process.stderr.write(`wrote ${file}\n`);
       }
-      process.stdout.write(flags.json ? JSON.stringify(table.objects()) + '\n' : table.toMarkdown() + '\n');
+      process.stdout.write(flags.json ? JSON.stringify(table.objects()) + '\n' : markdown);
     });
 }

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, defaultThreads, plainTelemetry, readRunConfig, runDirForName, trainRun } from '../index.js';
+import { ConfigError, defaultThreads, formatPercent, plainTelemetry, readRunConfig, runDirForName, trainRun } from '../index.js';
 import { positiveInteger, threadsOption } from './options.js';
 import { addRunOptions, configFromFlags, type RunFlags } from './run-options.js';
 import { trainingReporter } from './progress.js';
@@ -85,9 +85,9 @@ Examples:
         const living = summary.alive.join('+');
         process.stdout.write(
           [
-            `test accuracy  ${(100 * summary.testAccuracy).toFixed(2)} % after ${summary.epochs} epochs (${summary.dataset}, ${summary.sizes.join('-')})`,
+            `test accuracy  ${formatPercent(summary.testAccuracy)} after ${summary.epochs} epochs (${summary.dataset}, ${summary.sizes.join('-')})`,
             `throughput     ${Math.round(summary.samplesPerSecond)} samples/s`,
-            `alive          ${living} of ${summary.populations} populations (sparsity ${(100 * summary.sparsity).toFixed(1)} %)`,
+            `alive          ${living} of ${summary.populations} populations (sparsity ${formatPercent(summary.sparsity, 1)})`,
             `stateHash      ${summary.stateHash}`,
           ].join('\n') + '\n',
         );

@@ -7,6 +7,20 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { writeTable } from '../analysis/export.js';
 import { frontierPlot, renderSvg } from '../analysis/plots.js';
+import {
+  accuracyText,
+  type Cell,
+  type Column,
+  datasetName,
+  epochsText,
+  formatPoints,
+  fractionText,
+  listed,
+  markdownTable,
+  meanStdCell,
+  missing,
+  shareText,
+} from '../analysis/format.js';
 import { resolveTrainConfig, type TrainConfig } from '../config/schema.js';
 import { readRunSummary } from '../run/files.js';
 import { RunFolder } from '../run/folder.js';
@@ -230,11 +244,13 @@ async function frontierIn(folder: RunFolder, first: FrontierRun[], options: Fron
   const rows = [...first.map((r) => rowAt(r, runsDir)), ...scratch.map((r) => rowAt(r, scratchDir))];
   const tables = frontierTables(rows);
   const files = [
-    ...writeTable(tables.runs, options.out, 'frontier-runs'),
-    ...writeTable(tables.summary, options.out, 'frontier-summary'),
-    ...writeTable(tables.paired, options.out, 'frontier-paired'),
+    ...writeTable(tables.runs, options.out, 'frontier-runs', frontierRunsMarkdown(tables.runs)),
+    ...writeTable(tables.summary, options.out, 'frontier-summary', frontierSummaryMarkdown(tables.summary)),
+    ...writeTable(tables.paired, options.out, 'frontier-paired', frontierPairedMarkdown(tables.paired)),
   ];
-  files.push(folder.write('frontier.svg', await renderSvg(frontierPlot(tables.summary))));
+  const finished = first.find((r) => isDone(join(runsDir, r.run.key)));
+  const sizes = finished ? readRunSummary(join(runsDir, finished.run.key)).sizes : undefined;
+  files.push(folder.write('frontier.svg', await renderSvg(frontierPlot(tables.summary, frontierSubtitle(options, sizes)))));
   files.push(folder.write('frontier.md', frontierMarkdown(tables, options)));
   return { ...tables, failures: rows.filter((r) => r.failed).length, files };
 }
@@ -322,32 +338,121 @@ function interpolate(runs: readonly Row[], x: number): number {
   return Number.NaN;
 }
 
-const pct = (x: number, digits = 2) => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)} %` : '–');
-const pts = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}` : '–');
+type SummaryRow = { dataset: string; target: number; method: string; runs: number; failures: number; accuracyMean: number; accuracyStd: number } & Record<
+  'populationSparsity' | 'parameterSparsity' | 'flopSparsity',
+  number
+>;
+type PairedRow = { dataset: string; target: number; method: string; pairs: number; selection: string; flopMatchedSelection: string } & Record<
+  | 'difference'
+  | 'ci95Low'
+  | 'ci95High'
+  | 'flopSparsitySelection'
+  | 'flopSparsityMethod'
+  | 'flopMatchedPairs'
+  | 'flopMatchedDifference'
+  | 'flopMatchedLow'
+  | 'flopMatchedHigh',
+  number
+>;
 
-function frontierMarkdown(tables: { summary: ColumnTable; paired: ColumnTable }, options: typeof FRONTIER_DEFAULTS): string {
-  type SummaryRow = { dataset: string; target: number; method: string; runs: number; failures: number; accuracyMean: number; accuracyStd: number } & Record<
-    'populationSparsity' | 'parameterSparsity' | 'flopSparsity',
-    number
-  >;
-  type PairedRow = { dataset: string; target: number; method: string; pairs: number; selection: string; flopMatchedSelection: string } & Record<
-    | 'difference'
-    | 'ci95Low'
-    | 'ci95High'
-    | 'flopSparsitySelection'
-    | 'flopSparsityMethod'
-    | 'flopMatchedPairs'
-    | 'flopMatchedDifference'
-    | 'flopMatchedLow'
-    | 'flopMatchedHigh',
-    number
-  >;
-  const summary = tables.summary.objects() as unknown as SummaryRow[];
-  const paired = tables.paired.objects() as unknown as PairedRow[];
+/** The columns every frontier table starts with. */
+const where = <R extends { dataset: string; target: number; method: string }>(): Column<R>[] => [
+  { title: 'dataset', cell: (r) => r.dataset },
+  { title: 'target', cell: (r) => fractionText(r.target), align: 'right' },
+  { title: 'method', cell: (r) => r.method },
+];
+
+/** A sparsity of a run that may have failed (a failed run's network was never measured). */
+const sparsityCell = (x: number): Cell => (Number.isFinite(x) ? shareText(x) : missing('failed run: its network was never measured'));
+
+/** A paired difference in percentage points with its 95 % interval: "+1.23 pp [+0.40, +2.06]". */
+function differenceCell(pairs: number, mean: number, low: number, high: number, none: string): Cell {
+  if (pairs === 0 || !Number.isFinite(mean)) return missing(none);
+  if (!Number.isFinite(low)) return { text: formatPoints(mean), note: 'one pair of seeds: no confidence interval' };
+  return `${formatPoints(mean)} [${formatPoints(low, 2, false)}, ${formatPoints(high, 2, false)}]`;
+}
+
+/** Every run of the frontier: its accuracy and sparsities, or why it failed. */
+export function frontierRunsMarkdown(runs: ColumnTable): string {
+  return markdownTable(runs.objects() as unknown as Row[], [
+    ...where<Row>(),
+    { title: 'seed', cell: (r) => r.seed, align: 'right' },
+    {
+      title: 'test accuracy',
+      cell: (r) => (r.failed ? { text: accuracyText(r.accuracy), note: 'failed run: counted at chance accuracy' } : accuracyText(r.accuracy)),
+      align: 'right',
+    },
+    { title: 'population sparsity', cell: (r) => sparsityCell(r.populationSparsity), align: 'right' },
+    { title: 'parameter sparsity', cell: (r) => sparsityCell(r.parameterSparsity), align: 'right' },
+    { title: 'FLOP sparsity', cell: (r) => sparsityCell(r.flopSparsity), align: 'right' },
+    { title: 'alive', cell: (r) => (r.failed ? missing('failed run: its network was never measured') : r.alive), align: 'right' },
+    { title: 'outcome', cell: (r) => (r.failed ? `failed: ${r.error}` : 'finished') },
+    { title: 'key', cell: (r) => r.key },
+  ]);
+}
+
+/** Mean ± std over seeds per (dataset, target, method). */
+export function frontierSummaryMarkdown(summary: ColumnTable): string {
+  return markdownTable(summary.objects() as unknown as SummaryRow[], [
+    ...where<SummaryRow>(),
+    { title: 'runs', cell: (r) => r.runs, align: 'right' },
+    { title: 'failed', cell: (r) => r.failures, align: 'right' },
+    { title: 'test accuracy', cell: (r) => meanStdCell(r.accuracyMean, r.accuracyStd), align: 'right' },
+    { title: 'population sparsity', cell: (r) => sparsityCell(r.populationSparsity), align: 'right' },
+    { title: 'parameter sparsity', cell: (r) => sparsityCell(r.parameterSparsity), align: 'right' },
+    { title: 'FLOP sparsity', cell: (r) => sparsityCell(r.flopSparsity), align: 'right' },
+  ]);
+}
+
+/** Selection against each method, seed by seed, at equal target and FLOP-matched. */
+export function frontierPairedMarkdown(paired: ColumnTable): string {
+  return markdownTable(paired.objects() as unknown as PairedRow[], [
+    ...where<PairedRow>(),
+    { title: 'pairs', cell: (r) => r.pairs, align: 'right' },
+    {
+      title: 'difference [95 % CI]',
+      cell: (r) => differenceCell(r.pairs, r.difference, r.ci95Low, r.ci95High, 'no seed finished for both selection and this method'),
+      align: 'right',
+    },
+    { title: 'selection', cell: (r) => r.selection },
+    { title: 'FLOP sparsity (selection / method)', cell: (r) => `${shareText(r.flopSparsitySelection)} / ${shareText(r.flopSparsityMethod)}`, align: 'right' },
+    {
+      title: 'FLOP-matched difference [95 % CI]',
+      cell: (r) =>
+        differenceCell(
+          r.flopMatchedPairs,
+          r.flopMatchedDifference,
+          r.flopMatchedLow,
+          r.flopMatchedHigh,
+          "no runs of this method on both sides of selection's FLOP sparsity to interpolate between",
+        ),
+      align: 'right',
+    },
+    {
+      title: 'selection, FLOP-matched',
+      cell: (r) =>
+        r.flopMatchedPairs > 0 ? r.flopMatchedSelection : missing("no runs of this method on both sides of selection's FLOP sparsity to interpolate between"),
+    },
+  ]);
+}
+
+/** The seeds of a frontier in words: "seeds 0–2 (0–4 at 80 %)". */
+function seedsText(options: typeof FRONTIER_DEFAULTS): string {
+  const range = (n: number) => (n === 1 ? 'seed 0' : `seeds 0–${n - 1}`);
+  return `${range(options.seeds)}${options.headline && options.headline.seeds > options.seeds ? ` (0–${options.headline.seeds - 1} at ${fractionText(options.headline.target)})` : ''}`;
+}
+
+/** What the frontier was run on, for the plot's title: "MNIST and Fashion-MNIST, 784-512-256-10, 20 epochs, seeds 0–2". */
+function frontierSubtitle(options: typeof FRONTIER_DEFAULTS, sizes: readonly number[] | undefined): string {
+  return [listed(options.datasets.map(datasetName)), sizes?.join('-') ?? '', epochsText(options.epochs), seedsText(options)].filter(Boolean).join(', ');
+}
+
+function frontierMarkdown(tables: { runs: ColumnTable; summary: ColumnTable; paired: ColumnTable }, options: typeof FRONTIER_DEFAULTS): string {
+  const failed = tables.runs.filter((d: { failed: boolean }) => d.failed);
   const lines = [
     '# Does selection add value?',
     '',
-    `Datasets ${options.datasets.join(', ')}; targets ${options.targets.map((t) => pct(t, 0)).join(', ')}; ${options.epochs} epochs; seeds 0–${options.seeds - 1}${options.headline ? ` (0–${options.headline.seeds - 1} at ${pct(options.headline.target, 0)})` : ''}. Failed runs (diverged or collapsed) count at chance accuracy (1 / classes) in the means and are listed.`,
+    `Datasets ${options.datasets.join(', ')}; targets ${options.targets.map(fractionText).join(', ')}; ${options.epochs} epochs; ${seedsText(options)}. Failed runs (diverged or collapsed) count at chance accuracy (1 / classes) in the means and are listed below.`,
     '',
     '## Methods',
     '',
@@ -355,24 +460,15 @@ function frontierMarkdown(tables: { summary: ColumnTable; paired: ColumnTable },
     '',
     '## Accuracy and sparsity (mean ± std over seeds)',
     '',
-    '| dataset | target | method | runs | failed | test accuracy | population sparsity | parameter sparsity | FLOP sparsity |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...summary.map(
-      (r) =>
-        `| ${r.dataset} | ${pct(r.target, 0)} | ${r.method} | ${r.runs} | ${r.failures} | ${pct(r.accuracyMean)} ± ${Number.isFinite(r.accuracyStd) ? (100 * r.accuracyStd).toFixed(2) : '–'} | ${pct(r.populationSparsity, 1)} | ${pct(r.parameterSparsity, 1)} | ${pct(r.flopSparsity, 1)} |`,
-    ),
+    frontierSummaryMarkdown(tables.summary),
     '',
     '## Selection against each method, seed by seed',
     '',
-    'Difference = selection − method in test-accuracy points, mean over paired seeds with its 95 % confidence interval (t). "wins"/"loses" only when the interval excludes 0. Every method prunes each layer to the same fraction, so at equal target the living networks cost the same when selection reaches its target; where it does not (short budgets), the FLOP-matched columns compare at selection\'s own FLOP sparsity, the method\'s accuracy interpolated between its runs (same seed) at the neighbouring targets.',
+    'Difference = selection − method in test-accuracy percentage points (pp), mean over paired seeds with its 95 % confidence interval (t). "wins"/"loses" only when the interval excludes 0. Every method prunes each layer to the same fraction, so at equal target the living networks cost the same when selection reaches its target; where it does not (short budgets), the FLOP-matched columns compare at selection\'s own FLOP sparsity, the method\'s accuracy interpolated between its runs (same seed) at the neighbouring targets.',
     '',
-    '| dataset | target | method | pairs | difference [95 % CI] | selection | FLOP sparsity (selection / method) | FLOP-matched difference [95 % CI] | selection, FLOP-matched |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...paired.map(
-      (r) =>
-        `| ${r.dataset} | ${pct(r.target, 0)} | ${r.method} | ${r.pairs} | ${pts(r.difference)} [${pts(r.ci95Low)}, ${pts(r.ci95High)}] | ${r.selection} | ${pct(r.flopSparsitySelection, 1)} / ${pct(r.flopSparsityMethod, 1)} | ${r.flopMatchedPairs > 0 ? `${pts(r.flopMatchedDifference)} [${pts(r.flopMatchedLow)}, ${pts(r.flopMatchedHigh)}]` : '–'} | ${r.flopMatchedPairs > 0 ? r.flopMatchedSelection : '–'} |`,
-    ),
+    frontierPairedMarkdown(tables.paired),
     '',
+    ...(failed.numRows() > 0 ? ['## Failed runs', '', frontierRunsMarkdown(failed), ''] : []),
     '![accuracy against target sparsity](frontier.svg)',
     '',
   ];

@@ -7,7 +7,8 @@ import type { CompactionReport, PruneResult } from '../prune/prune.js';
 import { trainRun, type RunOptions } from '../run/service.js';
 import type { TrainSummary } from '../train/loop.js';
 
-import { PAPER } from '../config/paper.js';
+import { PAPER, PAPER_PRUNED50 } from '../config/paper.js';
+import { accuracyText, type Column, formatNumber, fractionText, markdownTable, missing, refusedCell, runTitle, shareText } from '../analysis/format.js';
 
 export { PAPER } from '../config/paper.js';
 
@@ -80,31 +81,88 @@ export async function reproduce(options: ReproduceOptions): Promise<{ runs: Repr
 
 const percent = (x: number) => Math.round(x * 10000) / 100;
 
-/** One row per (dynamic, pruning score), accuracies in %, with the paper's columns beside ours. */
+/** The paper's 50 % range in percent, like every other accuracy of the table ("88.3–88.6"). */
+const PAPER_PRUNED50_PERCENT = PAPER_PRUNED50.map((x) => Math.round(x * 1000) / 10).join('–');
+
+/** One row per (dynamic, pruning score), accuracies in % (numbers, for analysis), with the paper's columns beside ours. */
 export function reproduceTable(runs: readonly ReproduceRun[]): ColumnTable {
-  const rows = runs.flatMap(({ preset, dynamic, summary, pruning, compaction }) => {
-    const scores = [...new Set(pruning.map((p) => p.score))];
-    return scores.map((score) => {
-      const at = (f: number) => pruning.find((p) => p.score === score && p.fraction === f)?.accuracy ?? Number.NaN;
-      const scope = pruning.find((p) => p.score === score)?.scope;
-      return {
-        preset,
-        dynamic,
-        score: score === 'mass' ? score : `${score} (baseline${scope === 'layer' ? ', per layer' : ''})`,
-        dense: percent(summary.testAccuracy),
-        pruned35: percent(at(0.35)),
-        pruned40: percent(at(0.4)),
-        pruned45: percent(at(0.45)),
-        pruned50: percent(at(0.5)),
-        emergentSparsity: percent(summary.sparsity),
-        compactSizes: compaction.sizes.join('-'),
-        compactSpeedup: Math.round((compaction.speedup ?? Number.NaN) * 100) / 100,
-        paperDense: percent(PAPER.dense),
-        paperPruned35: percent(PAPER.pruned35),
-        paperPruned50: PAPER.pruned50,
-        stateHash: summary.stateHash.slice(0, 12),
-      };
-    });
-  });
+  const rows = reproduceRows(runs).map(({ run: { preset, dynamic, summary, compaction }, label, at }) => ({
+    preset,
+    dynamic,
+    score: label,
+    dense: percent(summary.testAccuracy),
+    pruned35: percent(at(0.35)?.accuracy ?? Number.NaN),
+    pruned40: percent(at(0.4)?.accuracy ?? Number.NaN),
+    pruned45: percent(at(0.45)?.accuracy ?? Number.NaN),
+    pruned50: percent(at(0.5)?.accuracy ?? Number.NaN),
+    emergentSparsity: percent(summary.sparsity),
+    compactSizes: compaction.sizes.join('-'),
+    compactSpeedup: Math.round((compaction.speedup ?? Number.NaN) * 100) / 100,
+    paperDense: percent(PAPER.dense),
+    paperPruned35: percent(PAPER.pruned35),
+    paperPruned50: PAPER_PRUNED50_PERCENT,
+    stateHash: summary.stateHash.slice(0, 12),
+  }));
   return aq.from(rows);
+}
+
+interface ReproduceRow {
+  run: ReproduceRun;
+  /** The score as the table names it: baselines say so. */
+  label: string;
+  /** The pruning at fraction `f` (undefined: not pruned there). */
+  at: (f: number) => PruneResult | undefined;
+}
+
+/** The table's rows: each run once per pruning score. */
+function reproduceRows(runs: readonly ReproduceRun[]): ReproduceRow[] {
+  return runs.flatMap((run) =>
+    [...new Set(run.pruning.map((p) => p.score))].map((score) => {
+      const scope = run.pruning.find((p) => p.score === score)?.scope;
+      return {
+        run,
+        label: score === 'mass' ? score : `${score} (baseline${scope === 'layer' ? ', per layer' : ''})`,
+        at: (f: number) => run.pruning.find((p) => p.score === score && p.fraction === f),
+      };
+    }),
+  );
+}
+
+/**
+ * The paper's table as people read it (reproduce.md and what `evoprune reproduce` prints): every
+ * accuracy a percentage, refused prunings in words, the paper's numbers beside ours.
+ */
+export function reproduceMarkdown(runs: readonly ReproduceRun[]): string {
+  const first = runs[0]?.summary;
+  const pruned = (f: number): Column<ReproduceRow> => ({
+    title: `pruned ${fractionText(f)}`,
+    cell: (r) => {
+      const p = r.at(f);
+      if (p === undefined) return missing('not pruned at this fraction');
+      return p.refused !== undefined || !Number.isFinite(p.accuracy) ? refusedCell(p.refused) : accuracyText(p.accuracy);
+    },
+    align: 'right',
+  });
+  const caption = first
+    ? `Test accuracy (${runTitle({ dataset: first.dataset, sizes: first.sizes, epochs: first.epochs, seed: first.config.seed, trainLimit: first.config.trainLimit, testLimit: first.config.testLimit })}); "pruned" columns remove that share of the hidden populations by the row's score, without retraining. The paper: arXiv 2601.10765, 20 epochs.`
+    : 'No runs.';
+  const table = markdownTable(reproduceRows(runs), [
+    { title: 'preset', cell: (r) => r.run.preset },
+    { title: 'dynamic', cell: (r) => r.run.dynamic },
+    { title: 'score', cell: (r) => r.label },
+    { title: 'dense', cell: (r) => accuracyText(r.run.summary.testAccuracy), align: 'right' },
+    ...REPRODUCE_FRACTIONS.map(pruned),
+    { title: 'emergent sparsity', cell: (r) => shareText(r.run.summary.sparsity), align: 'right' },
+    { title: 'compact model', cell: (r) => r.run.compaction.sizes.join('-') },
+    {
+      title: 'compact speed-up',
+      cell: (r) => (Number.isFinite(r.run.compaction.speedup) ? `${formatNumber(r.run.compaction.speedup, 2)}×` : missing('not timed')),
+      align: 'right',
+    },
+    { title: 'paper: dense', cell: () => accuracyText(PAPER.dense), align: 'right' },
+    { title: 'paper: pruned 35 %', cell: () => accuracyText(PAPER.pruned35), align: 'right' },
+    { title: 'paper: pruned 50 %', cell: () => `${PAPER_PRUNED50_PERCENT} %`, align: 'right' },
+    { title: 'stateHash', cell: (r) => `\`${r.run.summary.stateHash.slice(0, 12)}\`` },
+  ]);
+  return `${caption}\n\n${table}\n`;
 }

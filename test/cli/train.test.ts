@@ -42,7 +42,7 @@ describe('evoprune reproduce', () => {
     }
     const files = readdirSync(out).sort();
     expect(files).toEqual(['reproduce.arrow', 'reproduce.csv', 'reproduce.json', 'reproduce.md']);
-    expect(readFileSync(join(out, 'reproduce.md'), 'utf8')).toContain('|preset|dynamic|score|dense|');
+    expect(readFileSync(join(out, 'reproduce.md'), 'utf8')).toContain('| preset | dynamic | score | dense | pruned 35 % |');
   });
 
   it('names a bad dynamic', () => {

@@ -60,7 +60,7 @@ describe('compaction during training', () => {
       });
       await writeReport(run);
       const svg = readFileSync(join(run, 'training-curves.svg'), 'utf8');
-      for (const title of ['test accuracy', 'training loss', 'epoch wall time (s)', 'living-work fraction']) expect(svg).toContain(title);
+      for (const title of ['loss', 'accuracy (%)', 'epoch wall time (s)', 'living work (% of the full network)']) expect(svg).toContain(title);
       expect(readFileSync(join(run, 'metrics.csv'), 'utf8').split('\n')[0]).toContain('livingWork');
     } finally {
       rmSync(dir, { recursive: true, force: true });
