@@ -1,37 +1,34 @@
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import onnxProto from 'onnx-proto';
+import * as ort from 'onnxruntime-web';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, train } from '../../src/index.js';
+import { loadDataset, nodeEngine, type TrainConfig, train, WasmModel } from '../../src/index.js';
+import { drawDigit } from './draw.js';
+import { launchChromium, serve } from './serve.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const site = join(root, 'dist');
 const artifacts = join(root, '..', 'test-artifacts');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
-/** What makes a page cross-origin isolated, so that wasm memory can be shared with workers. */
-const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-
-/** A static server for `folder` on 127.0.0.1 (any free port), with the isolation headers when `isolated`. */
-function serve(folder: string, isolated = false): Promise<Server> {
-  const server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
-    let file = join(folder, path);
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!file.startsWith(folder) || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', ...(isolated ? ISOLATION : {}) }).end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+/** What the demo page exposes as `window.evoprune` (web/src/main.ts). */
+interface DemoState {
+  done: boolean;
+  error?: string;
+  crossOriginIsolated?: boolean;
+  config: TrainConfig;
+  threads?: { requested: number; used: number; work?: number[] };
+  stateHash?: string;
+  testAccuracy?: number;
+  widths: number[];
+  aliveHistory: number[][];
+  compactSizes: number[];
+  drawing?: { pixels: number[]; digit: number; probabilities: number[] };
 }
-
-/** Debian's Chromium (DESIGN.md §6): playwright-core cannot download a browser here. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the demo in headless Chromium', () => {
   let server: Server;
@@ -46,10 +43,7 @@ describe('the demo in headless Chromium', () => {
     isolatedServer = await serve(site, true);
     repository = await serve(join(root, '..'));
     isolatedRepository = await serve(join(root, '..'), true);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -103,29 +97,105 @@ describe('the demo in headless Chromium', () => {
     await page.close();
   });
 
-  it("trains in a Web Worker and ends with Node's stateHash for the same config and seed", async () => {
-    const config = { dynamic: 'exponential' as const, eta: 0.1, epochs: 3, seed: 3, trainLimit: 5000, hidden: [128, 64] };
-    const page = await browser.newPage({ viewport: { width: 1150, height: 620 } });
+  it('the default run (target-80) shows extinctions on labelled charts, predicts drawn digits with the compact model, downloads model.bin and ONNX, and ends with the bits of Node', async () => {
+    const page = await browser.newPage({ viewport: { width: 1240, height: 900 }, acceptDownloads: true });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const query = new URLSearchParams({ auto: '1', ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])) });
+    // No isolation headers here (a plain static host): the worker trains on one thread.
     const { port } = server.address() as AddressInfo;
-    await page.goto(`http://127.0.0.1:${port}/?${query}`);
+    await page.goto(`http://127.0.0.1:${port}/?auto`);
     await page.waitForFunction(() => (window as unknown as { evoprune: { done: boolean } }).evoprune.done, undefined, { timeout: 240_000 });
-    const inPage = await page.evaluate(() => (window as unknown as { evoprune: { stateHash?: string; error?: string; testAccuracy?: number } }).evoprune);
-    expect(inPage.error).toBeUndefined();
+    const state = await page.evaluate(() => (window as unknown as { evoprune: DemoState }).evoprune);
+    expect(state.error).toBeUndefined();
     expect(errors).toEqual([]);
-    await page.locator('#prune').fill('50');
-    await page.locator('#prune').dispatchEvent('input');
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, 'demo.png') });
-    expect(await page.locator('#prune-result').textContent()).toMatch(/accuracy .* compact model 784-/);
 
-    const mnist = loadDataset('mnist', { trainLimit: config.trainLimit, testLimit: 2000 });
-    const node = await train({ ...config, telemetryEvery: 20 }, { dataset: mnist });
-    expect(inPage.stateHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(inPage.stateHash).toBe(node.stateHash);
-    expect(inPage.testAccuracy).toBe(node.testAccuracy);
+    // The default is the recommended evolving setup, and populations go extinct during the run.
+    expect(state.config).toMatchObject({ preset: 'target-80', targetSparsity: 0.8, dynamic: 'logistic', epochs: 20, hidden: [512, 256], trainLimit: 10000 });
+    const totals = state.aliveHistory.map((alive) => alive.reduce((a, b) => a + b, 0));
+    const final = state.aliveHistory.at(-1)!;
+    for (const [l, width] of state.widths.entries()) {
+      expect(state.aliveHistory[0]![l]).toBe(width);
+      expect(final[l]).toBeLessThan(0.25 * width);
+    }
+    // Gradually, over several telemetry records, not in one step at the end.
+    expect(new Set(totals).size).toBeGreaterThan(5);
+    expect(totals.indexOf(totals.at(-1)!)).toBeLessThan(0.9 * totals.length);
+
+    // The charts are vega-lite's: titles, axis titles, legends, and one point per epoch and series.
+    const texts = (id: string) => page.locator(`#${id} svg text`).allTextContents();
+    expect(await texts('accuracy')).toEqual(expect.arrayContaining(['accuracy by epoch', 'epoch', 'accuracy', 'test', 'train', '20']));
+    expect(await texts('loss')).toEqual(expect.arrayContaining(['cross-entropy loss by epoch', 'epoch', 'loss', 'test', 'train']));
+    expect(await texts('alive')).toEqual(
+      expect.arrayContaining(['populations alive (extinctions)', 'epoch', 'populations alive', 'layer 1 (512)', 'layer 2 (256)']),
+    );
+    expect(await texts('masses')).toEqual(expect.arrayContaining(['mass distribution of living populations', 'mass', 'populations']));
+    // Whole epochs only on the epoch axes.
+    const epochTicks = (await page.locator('#accuracy svg .role-axis-label text').allTextContents()).filter((t) => /^\d+$/.test(t));
+    expect(epochTicks.length).toBeGreaterThan(3);
+    expect(await page.locator('#accuracy svg .mark-symbol.role-mark path').count()).toBe(2 * 20);
+
+    // Draw a 1: the compact model predicts it, with 10 probabilities that sum to 1.
+    await drawDigit(page, '1');
+    const { drawing, compactSizes } = await page.evaluate(() => (window as unknown as { evoprune: DemoState }).evoprune);
+    expect(drawing).toBeDefined();
+    expect(drawing!.pixels).toHaveLength(784);
+    expect(drawing!.probabilities).toHaveLength(10);
+    expect(drawing!.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(drawing!.digit).toBe(1);
+    expect(await page.locator('#predicted').textContent()).toBe('1');
+    expect(await page.locator('#probabilities svg .mark-rect.role-mark path').count()).toBe(10);
+    expect(await texts('probabilities')).toEqual(expect.arrayContaining(['digit', 'probability']));
+    expect(compactSizes).toEqual([784, ...final, 10]);
+
+    // Hard pruning starts at the run's own sparsity and goes further.
+    expect(await page.locator('#prune').inputValue()).toBe('80');
+    expect(await page.locator('#prune-result').textContent()).toMatch(/selection already made this many extinct/);
+    await page.locator('#prune').fill('90');
+    await page.locator('#prune').dispatchEvent('input');
+    expect(await page.locator('#prune-result').textContent()).toMatch(/accuracy .* compact model 784-\d+-\d+-10/);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'demo.png'), fullPage: true });
+
+    // model.bin is the trained model, ONNX its compact network: Node reads both and agrees.
+    const downloaded = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator(button).click()]);
+      const path = join(artifacts, download.suggestedFilename());
+      await download.saveAs(path);
+      return { name: download.suggestedFilename(), bytes: new Uint8Array(readFileSync(path)) };
+    };
+    const modelFile = await downloaded('#download-model');
+    expect(modelFile.name).toBe('model.bin');
+    const model = WasmModel.fromBytes(nodeEngine().wasm, modelFile.bytes);
+    expect(model.sizes).toEqual([784, 512, 256, 10]);
+    expect(model.alive()).toEqual(final);
+    const compact = model.compact();
+    const onnxFile = await downloaded('#download-onnx');
+    expect(onnxFile.name).toBe('model.onnx');
+    const graph = onnxProto.onnx.ModelProto.decode(onnxFile.bytes).graph!;
+    expect(graph.input?.map((i) => i.name)).toEqual(['pixels']);
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(onnxFile.bytes);
+    const out = await session.run({ pixels: new ort.Tensor('uint8', Uint8Array.from(drawing!.pixels), [1, 784]) });
+    await session.release();
+    const onnxProbabilities = Array.from(out.probabilities!.data as Float32Array);
+    for (const [d, p] of drawing!.probabilities.entries()) expect(onnxProbabilities[d]).toBeCloseTo(p, 5);
+    expect(Array.from(compact.logits(Uint8Array.from(drawing!.pixels), 1)).map((v) => Number(v.toFixed(3)))).toEqual(
+      Array.from(out.logits!.data as Float32Array).map((v) => Number(v.toFixed(3))),
+    );
+    compact.free();
+    model.free();
+
+    // Clearing the pad clears the prediction.
+    await page.locator('#clear').click();
+    await page.waitForFunction(() => (window as unknown as { evoprune: DemoState }).evoprune.drawing === undefined);
+    expect(await page.locator('#predicted').textContent()).toBe('–');
+
+    const mnist = loadDataset('mnist', { trainLimit: 10000, testLimit: 2000 });
+    const node = await train(state.config, { dataset: mnist });
+    expect(state.stateHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(state.stateHash).toBe(node.stateHash);
+    expect(state.testAccuracy).toBe(node.testAccuracy);
+    expect(node.alive).toEqual(final);
     await page.close();
   });
 
@@ -134,13 +204,13 @@ describe('the demo in headless Chromium', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const query = new URLSearchParams({ auto: '1', threads: '2', ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])) });
+    // preset= (empty): no preset, the fields alone.
+    const query = new URLSearchParams({ auto: '1', threads: '2', preset: '', ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)])) });
     const { port } = isolatedServer.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/?${query}`);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await page.waitForFunction(() => (window as unknown as { evoprune: { done: boolean } }).evoprune.done, undefined, { timeout: 240_000 });
-    type Result = { stateHash?: string; error?: string; crossOriginIsolated?: boolean; threads?: { requested: number; used: number; work?: number[] } };
-    const inPage = await page.evaluate(() => (window as unknown as { evoprune: Result }).evoprune);
+    const inPage = await page.evaluate(() => (window as unknown as { evoprune: DemoState }).evoprune);
     expect(inPage.error).toBeUndefined();
     expect(errors).toEqual([]);
     expect(inPage.crossOriginIsolated).toBe(true);
@@ -148,6 +218,8 @@ describe('the demo in headless Chromium', () => {
     // A silent single-threaded fallback cannot pass: both threads ran parts of the run's regions.
     expect(inPage.threads!.work).toHaveLength(2);
     for (const work of inPage.threads!.work!) expect(work).toBeGreaterThan(100);
+    expect(inPage.config).toMatchObject(config);
+    expect(inPage.config.preset).toBeUndefined();
     const mnist = loadDataset('mnist', { trainLimit: config.trainLimit, testLimit: 2000 });
     const node = await train({ ...config, telemetryEvery: 20 }, { dataset: mnist });
     expect(inPage.stateHash).toBe(node.stateHash);
