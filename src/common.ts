@@ -3,7 +3,7 @@
 
 // Kernels and the wasm handles.
 export { Engine, WasmArray, type GemmOp } from './engine/engine.js';
-export { WasmTrainer, type EpochProgress, type Evaluation, type SplitName, type WasmTrainerConfig } from './engine/trainer.js';
+export { WasmTrainer, type EpochProgress, type Evaluation, type GradualScore, type SplitName, type WasmTrainerConfig } from './engine/trainer.js';
 export { WasmModel, type ModelSource, type Prediction, type PredictInput } from './engine/model.js';
 export { isKernelUsageError, kernelErrorKind, type KernelErrorKind } from './engine/errors.js';
 export { EngineTrapError } from './engine/trap.js';
@@ -43,6 +43,7 @@ export {
   standardizes,
   wasmTrainerConfig,
   type EpochMetrics,
+  type FinishHook,
   type TelemetryRecord,
   type TrainingSnapshot,
   type TrainOptions,

@@ -24,16 +24,17 @@ export { csvFiles, DEFAULT_LABEL_COLUMN, loadCsvDataset, type CsvOptions } from 
 export { train } from './train/train.js';
 export { loadModel, readModelFile, saveModel } from './prune/files.js';
 export { CHECKPOINT_FILE, configDifferences, readRunConfig, trainRun, type RunOptions, type RunResult } from './run/service.js';
-export { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointHeader } from './run/checkpoint.js';
+export { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointHeader, type CheckpointProgress } from './run/checkpoint.js';
 export { provenanceChanges, runProvenance, type Provenance } from './run/provenance.js';
 export { verifyRun, type Verification } from './run/verify.js';
-export { RunFolder, RunFolderError, RUNS_ROOT, runDirForName, type Marker } from './run/folder.js';
+export { RunFolder, RunFolderError, RUNS_ROOT, runDirForName, type Marker, type OpenOptions as RunFolderOpenOptions } from './run/folder.js';
 export { readPruning, readRunSummary, readTelemetry } from './run/files.js';
 export { pruningSchema, runSummarySchema, telemetrySchema } from './run/schema.js';
 
 // Studies: sweeps, the paper's table, analysis and reports.
 export { configKey, planSweep, readSweepSpec, sweepSpecSchema, variantLabel, type PlannedRun, type SweepPlan, type SweepSpec } from './sweep/plan.js';
 export { runSweep, sweepTable, type SweepOptions, type SweepResult, type SweepStatus } from './sweep/sweep.js';
+export type { RunOutcome } from './sweep/execute.js';
 export { PAPER, reproduce, reproduceMarkdown, reproduceTable, REPRODUCE_FRACTIONS, type ReproduceOptions, type ReproduceRun } from './reproduce/reproduce.js';
 export {
   FRONTIER_DEFAULTS,

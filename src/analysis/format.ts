@@ -11,7 +11,7 @@ export type Cell = string | { text: string; note: string };
 /** A missing value, with the footnote that says why. */
 export const missing = (note: string): Cell => ({ text: MISSING, note });
 
-/** A fraction as a percentage, e.g. 0.98034 → "98.03 %" ({@link MISSING} when not a finite number). */
+/** A fraction as a percentage, e.g. 0.98034 → "98.03 %" ("—" when not a finite number). */
 export function formatPercent(fraction: number | null | undefined, digits = 2): string {
   return typeof fraction === 'number' && Number.isFinite(fraction) ? `${(100 * fraction).toFixed(digits)} %` : MISSING;
 }
