@@ -35,6 +35,10 @@ export { pruningSchema, runSummarySchema, telemetrySchema } from './run/schema.j
 export { configKey, planSweep, readSweepSpec, sweepSpecSchema, variantLabel, type PlannedRun, type SweepPlan, type SweepSpec } from './sweep/plan.js';
 export { runSweep, sweepTable, type SweepOptions, type SweepResult, type SweepStatus } from './sweep/sweep.js';
 export type { RunOutcome } from './sweep/execute.js';
+export { runQueuedSweep, type QueuedRunTiming, type QueuedSweepOptions, type QueuedSweepResult, type QueuedSweepStatus } from './queue/coordinator.js';
+export { runQueueWorker, type QueueWorkerEvent, type QueueWorkerOptions, type QueueWorkerSummary } from './queue/worker.js';
+export { DEFAULT_QUEUE_NAME, type QueueConnection, type QueueNotice } from './queue/connection.js';
+export { MAX_JOB_BYTES, validateJob, type ValidJob } from './queue/protocol.js';
 export { PAPER, reproduce, reproduceMarkdown, reproduceTable, REPRODUCE_FRACTIONS, type ReproduceOptions, type ReproduceRun } from './reproduce/reproduce.js';
 export {
   FRONTIER_DEFAULTS,

@@ -15,6 +15,7 @@ import { registerSweep } from './sweep.js';
 import { INTERRUPTED_EXIT } from './run.js';
 import { registerTrain } from './train.js';
 import { registerVerify } from './verify.js';
+import { registerWorker } from './worker.js';
 
 /** Exit codes: 0 ok, 1 the run failed, 2 usage error (bad flag, bad config value), 130 Ctrl-C. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: INTERRUPTED_EXIT } as const;
@@ -34,9 +35,10 @@ export function buildProgram(): Command {
   registerEval(program);
   registerPrune(program);
   registerCompact(program);
-  registerReproduce(program);
   registerExport(program);
+  registerReproduce(program);
   registerSweep(program);
+  registerWorker(program);
   registerFrontier(program);
   registerReport(program);
   registerBench(program);

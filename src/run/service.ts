@@ -30,6 +30,11 @@ export interface RunOptions {
   inSweep?: boolean;
   /** A checkpoint every N optimizer steps, besides the one at every epoch end and on Ctrl-C. */
   checkpointEvery?: number;
+  /**
+   * Called once checkpoint.bin is on disk (every epoch end, every `checkpointEvery` steps, on
+   * Ctrl-C); training waits for it (a queue worker sends the checkpoint on before going on).
+   */
+  onCheckpoint?: (checkpoint: { step: number; epoch: number; file: string }) => void | Promise<void>;
   /** The after-training step (hard pruning, compaction, timing); its results go to pruning.json. */
   analyse?: AnalyseOptions;
   /** Write report.md and its plots into `dir` (default true when `dir` is given). */
@@ -181,7 +186,7 @@ export async function trainRun(input: TrainConfigInput | TrainConfig, options: R
       folder.write('config.json', JSON.stringify(config, null, 2) + '\n');
       folder.write('provenance.json', JSON.stringify(provenance, null, 2) + '\n');
     }
-    const save = (snapshot: TrainingSnapshot) => {
+    const save = async (snapshot: TrainingSnapshot) => {
       const header: CheckpointHeader = {
         format: CHECKPOINT_FORMAT,
         config,
@@ -197,7 +202,8 @@ export async function trainRun(input: TrainConfigInput | TrainConfig, options: R
         },
         created: new Date().toISOString(),
       };
-      folder!.write(CHECKPOINT_FILE, encodeCheckpoint(header, snapshot.state));
+      const file = folder!.write(CHECKPOINT_FILE, encodeCheckpoint(header, snapshot.state));
+      await options.onCheckpoint?.({ step: snapshot.step, epoch: snapshot.epoch, file });
     };
     const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
     const summary = await runTraining(config, dataset, options.engine ?? (await nodeEngineFor(options.threads ?? 1)), {

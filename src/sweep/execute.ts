@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPruning, readRunSummary } from '../run/files.js';
-import { trainRun } from '../run/service.js';
+import { trainRun, type RunOptions } from '../run/service.js';
 import type { PruneResult } from '../prune/prune.js';
 import type { TrainProgress } from '../train/loop.js';
 import type { PlannedRun } from './plan.js';
@@ -32,14 +32,18 @@ export function readOutcome(dir: string, run: PlannedRun): RunOutcome {
   };
 }
 
-/** Trains one planned run of a sweep into `dir` through the run service on `threads` threads, hard-pruned by mass at `fractions`. */
+/**
+ * Trains one planned run of a sweep into `dir` through the run service on `threads` threads,
+ * hard-pruned by mass at `fractions`. `onCheckpoint` runs after each checkpoint is on disk.
+ */
 export async function executeRun(
   run: PlannedRun,
   dir: string,
   fractions: number[],
   threads: number,
   onProgress?: (p: TrainProgress) => void,
+  onCheckpoint?: RunOptions['onCheckpoint'],
 ): Promise<RunOutcome> {
-  await trainRun(run.config, { dir, inSweep: true, report: false, analyse: { prune: [{ score: 'mass', fractions }] }, onProgress, threads });
+  await trainRun(run.config, { dir, inSweep: true, report: false, analyse: { prune: [{ score: 'mass', fractions }] }, onProgress, onCheckpoint, threads });
   return readOutcome(dir, run);
 }

@@ -1,16 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { TrainProgress } from '../train/loop.js';
 import { writeTable } from '../analysis/export.js';
-import { meanStd, paretoFrontier } from '../analysis/tables.js';
+import { sweepMarkdown } from '../analysis/markdown.js';
+import { sweepDerived } from '../analysis/tables.js';
 import { defaultThreads } from '../engine/node.js';
 import { recordOwned, RunFolder, writeOwned } from '../run/folder.js';
 import { sweepFileSchema } from '../run/schema.js';
 import { isDone, readOutcome, type RunOutcome } from './execute.js';
 import { planSweep, type PlannedRun, type SweepPlan, type SweepSpec } from './plan.js';
+import { spawnWorker } from './thread.js';
 
 export interface SweepStatus {
   total: number;
@@ -42,17 +43,6 @@ export interface SweepResult {
 }
 
 /**
- * A worker thread running ./worker.js. From source (.ts, under tsx) a worker does not inherit the
- * TypeScript loader, so a small bootstrap registers tsx in the thread before importing worker.ts.
- */
-function spawnWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true });
-}
-
-/**
  * Runs a sweep: every planned run goes to `out/<key>/` where key hashes its resolved
  * configuration, so re-running skips finished runs and re-does missing or failed ones. Runs go
  * to `parallel` worker threads; a failing run is recorded (error.json) and the others go on.
@@ -70,20 +60,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions, plan: Swe
 async function runPlanned(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, options: SweepOptions): Promise<SweepResult> {
   const { runs } = plan;
   const dirOf = (run: PlannedRun) => join(options.out, run.key);
-  const file = sweepFileSchema.parse({
-    spec,
-    varied: plan.varied,
-    runs: runs.map((r) => ({ key: r.key, overrides: r.overrides, variant: r.variant, origin: r.origin })),
-    duplicates: plan.duplicates,
-  });
-  folder.write('sweep.json', JSON.stringify(file, null, 2) + '\n');
-  const outcomes: RunOutcome[] = [];
+  const { outcomes, todo: queue } = startSweep(spec, plan, folder, options.fresh === true);
   const failures: SweepResult['failures'] = [];
-  const queue: PlannedRun[] = [];
-  for (const run of runs) {
-    if (!options.fresh && isDone(dirOf(run))) outcomes.push(readOutcome(dirOf(run), run));
-    else queue.push(run);
-  }
   const status: SweepStatus = { total: runs.length, done: outcomes.length, failed: 0, skipped: outcomes.length, running: new Map() };
   options.onStatus?.(status);
   const workers = Math.max(1, Math.min(options.parallel ?? availableParallelism(), queue.length));
@@ -157,20 +135,17 @@ async function runPlanned(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, o
       }
     }),
   );
-  const order = new Map(runs.map((r, i) => [r.key, i]));
-  outcomes.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
-  const table = sweepTable(outcomes, spec.prune);
-  writeSweepTables(table, plan.varied, options.out);
-  return { runs, duplicates: plan.duplicates, outcomes, failures, table };
+  return finishSweep(spec, plan, options.out, outcomes, failures);
 }
 
-/** results.* (every run), summary.* (mean ± std over seeds), frontier.* (accuracy–sparsity). */
-function writeSweepTables(table: ColumnTable, varied: readonly string[], out: string): void {
-  writeTable(table, out, 'results');
+/** results.* (every run), summary.* (mean ± std over seeds), frontier.* (accuracy–sparsity); their Markdown with units. */
+function writeSweepTables(table: ColumnTable, varied: readonly string[], out: string, outcomes: readonly RunOutcome[]): void {
+  const markdown = sweepMarkdown(table, varied, new Map(outcomes.map((o) => [o.key, o.pruning])));
+  writeTable(table, out, 'results', markdown.results);
   if (table.numRows() === 0) return;
-  const values = table.columnNames().filter((c) => c === 'accuracy' || c === 'sparsity' || c.startsWith('pruned'));
-  writeTable(varied.length > 0 ? meanStd(table, [...varied], values) : table, out, 'summary');
-  writeTable(paretoFrontier(table), out, 'frontier');
+  const { summary, frontier } = sweepDerived(table, varied);
+  writeTable(summary, out, 'summary', markdown.summary);
+  writeTable(frontier, out, 'frontier', markdown.frontier);
 }
 
 /** A table cell for a configuration value (layer widths as 512-256). */
@@ -190,4 +165,35 @@ export function sweepTable(outcomes: readonly RunOutcome[], fractions: readonly 
       return row;
     }),
   );
+}
+
+/**
+ * What every sweep does first, on threads or through a queue: writes sweep.json and splits the
+ * plan into the runs already finished in the folder (read back) and the runs to do.
+ */
+export function startSweep(spec: SweepSpec, plan: SweepPlan, folder: RunFolder, fresh: boolean): { outcomes: RunOutcome[]; todo: PlannedRun[] } {
+  const file = sweepFileSchema.parse({
+    spec,
+    varied: plan.varied,
+    runs: plan.runs.map((r) => ({ key: r.key, overrides: r.overrides, variant: r.variant, origin: r.origin })),
+    duplicates: plan.duplicates,
+  });
+  folder.write('sweep.json', JSON.stringify(file, null, 2) + '\n');
+  const outcomes: RunOutcome[] = [];
+  const todo: PlannedRun[] = [];
+  for (const run of plan.runs) {
+    const dir = join(folder.dir, run.key);
+    if (!fresh && isDone(dir)) outcomes.push(readOutcome(dir, run));
+    else todo.push(run);
+  }
+  return { outcomes, todo };
+}
+
+/** What every sweep does last: outcomes in plan order, the tables written into `out`. */
+export function finishSweep(spec: SweepSpec, plan: SweepPlan, out: string, outcomes: RunOutcome[], failures: SweepResult['failures']): SweepResult {
+  const order = new Map(plan.runs.map((r, i) => [r.key, i]));
+  outcomes.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
+  const table = sweepTable(outcomes, spec.prune);
+  writeSweepTables(table, plan.varied, out, outcomes);
+  return { runs: plan.runs, duplicates: plan.duplicates, outcomes, failures, table };
 }

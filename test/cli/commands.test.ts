@@ -64,7 +64,7 @@ describe('run directories and the model commands', () => {
 });
 
 describe('every command', () => {
-  for (const command of ['train', 'eval', 'prune', 'compact', 'reproduce', 'sweep', 'report', 'bench', 'config', 'verify']) {
+  for (const command of ['train', 'eval', 'prune', 'compact', 'export', 'reproduce', 'sweep', 'worker', 'report', 'bench', 'config', 'presets', 'verify']) {
     it(`${command} --help shows examples`, () => {
       const r = cli([command, '--help']);
       expect(r.code).toBe(0);
