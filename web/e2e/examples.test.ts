@@ -20,7 +20,8 @@ async function printedBy(page: Page, url: string, ready: string): Promise<string
   page.on('pageerror', (e) => errors.push(e.message));
   // A module that fails to load (a bare import the page cannot resolve) only logs to the console.
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    // The browser's own favicon request is not the example's.
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) errors.push(`${message.text()} (${message.location().url})`);
   });
   await page.goto(url);
   const deadline = Date.now() + 180_000;
