@@ -13,11 +13,11 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeIdx, readSweepSpec, runQueuedSweep, runSweep, type QueuedRunTiming } from '../src/index.js';
+import { startRedis } from '../test/queue/redis.js';
 import { flag, interleaved, median, ratios, smoke, spread } from './bench-util.js';
 
 const rounds = flag('rounds', 3, 1);
@@ -47,27 +47,6 @@ function sweepFile(): string {
   writeFileSync(file, JSON.stringify({ name: 'bench-queue', base, seeds, prune: [0.5] }));
   return file;
 }
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 async function waitUntil(what: string, ok: () => boolean | Promise<boolean>): Promise<void> {
   const end = Date.now() + 60_000;
@@ -108,17 +87,13 @@ function overheadPerRun(timings: QueuedRunTiming[], lanes: number): number[] {
 }
 
 async function main(): Promise<void> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) throw new Error('bench:queue needs redis-server: bash scripts/setup-redis.sh');
   const file = sweepFile();
   const spec = readSweepSpec(file);
-  const port = await freePort();
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', scratch], {
-    stdio: 'ignore',
-  });
-  const children: ChildProcess[] = [redis];
+  // The tests' server: a free loopback port, no persistence, stopped by pid.
+  const redis = await startRedis();
+  const children: ChildProcess[] = [];
   try {
-    await waitUntil('redis-server', () => accepts(port));
-    const url = `redis://127.0.0.1:${port}`;
+    const { url } = redis;
     // Each setting on its own queue, so the idle workers of the other take nothing.
     children.push(await startWorker(url, 'one', ['--concurrency', '2', '--threads', '1']));
     children.push(await startWorker(url, 'two', ['--threads', '1']), await startWorker(url, 'two', ['--threads', '1']));
@@ -168,6 +143,7 @@ async function main(): Promise<void> {
         await exited;
       }
     }
+    await redis.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -12,17 +12,14 @@ import {
   WasmModel,
   encodeModelFile,
 } from '../../src/index.js';
+import { uniform } from '../helpers/random.js';
 
 const engine = nodeEngine();
 const fromBytes = (bytes: Uint8Array) => WasmModel.fromBytes(engine.wasm, bytes);
 
 /** Features far from zero with different scales (the model standardizes them: format 2). */
 function signals(rows: number, seed: number): { features: number[][]; labels: number[] } {
-  let s = seed;
-  const u = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
+  const u = uniform(seed);
   const features: number[][] = [];
   const labels: number[] = [];
   for (let r = 0; r < rows; r++) {

@@ -23,6 +23,7 @@ import {
 import { cli, root, smallTrainArgs } from '../helpers/cli.js';
 import { speciesRows, writeCsv } from '../helpers/csv.js';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
+import { uniform } from '../helpers/random.js';
 
 const { onnx } = onnxProto;
 ort.env.wasm.numThreads = 1;
@@ -95,11 +96,7 @@ const metadata = (bytes: Uint8Array) => Object.fromEntries(decode(bytes).metadat
 
 /** Features far from zero with very different scales: the run standardizes them (model format 2). */
 function signals(rows: number, seed: number): { features: number[][]; labels: number[] } {
-  let s = seed;
-  const u = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
+  const u = uniform(seed);
   const features: number[][] = [];
   const labels: number[] = [];
   for (let r = 0; r < rows; r++) {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { uniform } from './random.js';
 
 /**
  * A learnable CSV problem with features far from zero-centred: 3 species, 4 features, `rows` rows
@@ -9,11 +10,8 @@ import { join } from 'node:path';
 export function speciesRows(rows: number, seed = 1): { header: string[]; lines: string[][] } {
   const names = ['setosa', 'versicolor', 'virginica'];
   const lines: string[][] = [];
-  let s = seed;
-  const noise = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648) * 12 - 6;
-  };
+  const u = uniform(seed);
+  const noise = () => u() * 12 - 6;
   for (let r = 0; r < rows; r++) {
     const c = Math.floor((r * 3) / rows);
     const features = Array.from({ length: 4 }, (_, j) => (1000 + (j === c ? 40 : 0) + j * 100 + noise()).toFixed(3));

@@ -15,6 +15,7 @@ import {
 } from '../../src/index.js';
 import { metricsRows } from '../../src/run/files.js';
 import { runTraining } from '../../src/train/loop.js';
+import { uniform } from '../helpers/random.js';
 
 /**
  * A learnable problem whose features are far from zero-centred and of very different scales:
@@ -22,11 +23,7 @@ import { runTraining } from '../../src/train/loop.js';
  * s_j ∈ [0, 1), plus a constant feature.
  */
 function problem(rows: number, seed: number): { features: number[][]; labels: number[] } {
-  let s = seed;
-  const u = () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
+  const u = uniform(seed);
   const features: number[][] = [];
   const labels: number[] = [];
   for (let r = 0; r < rows; r++) {
