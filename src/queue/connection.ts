@@ -26,9 +26,16 @@ export const KEY_PREFIX = 'bull';
 /** Something the queue's users should know that is not an error: a lost and regained connection, a job put back. */
 export type QueueNotice = (message: string) => void;
 
-/** The URL as it may be printed: the password replaced by `***`. */
+/**
+ * The URL as it may be printed: the password replaced by `***`. Everything between `user:` and
+ * the last `@` is the password, even when it holds `/` or `@` (which would make it no URL at all).
+ */
 export function redactedUrl(url: string): string {
-  return url.replace(/^([a-z][a-z\d+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+  const parts = /^([a-z][a-z\d+.-]*:\/\/)(.*)@([^@]*)$/is.exec(url);
+  if (!parts) return url;
+  const [, scheme, userinfo, rest] = parts as unknown as [string, string, string, string];
+  const colon = userinfo.indexOf(':');
+  return colon < 0 ? url : `${scheme}${userinfo.slice(0, colon)}:***@${rest}`;
 }
 
 /** Connection options for `url`: host, port, database, user and password, TLS with its CA. */

@@ -3,12 +3,12 @@
 // follows the jobs, and writes each run's files, sent back through Redis, into the same sweep
 // folder a local sweep writes. Killed and started again, it attaches to the jobs already queued.
 import { createHash } from 'node:crypto';
-import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ConfigError, resolveTrainConfig } from '../config/schema.js';
-import { MARKER, type Marker, recordOwned, resetOwnedRunFolder, RunFolder, writeOwned } from '../run/folder.js';
+import { MARKER, type Marker, recordOwned, resetOwnedRunFolder, RunFolder, RunFolderError, writeOwned } from '../run/folder.js';
 import type { TrainProgress } from '../train/loop.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { readOutcome, type RunOutcome } from '../sweep/execute.js';
@@ -149,11 +149,9 @@ class Coordinator {
     queueName: string,
   ) {
     this.keys = queueKeys(queueName);
-    // The same sweep folder on the same machine is the same waiter, restarted or not.
-    this.waiter = createHash('sha256')
-      .update(`${hostname()}\0${resolve(options.out)}`)
-      .digest('hex')
-      .slice(0, 16);
+    // The same sweep folder is the same waiter, restarted or not, on this machine or another (its
+    // marker's id: a new container's hostname or another mount path would leave results unreleased).
+    this.waiter = createHash('sha256').update(`evoprune-sweep\0${folder.runId}`).digest('hex').slice(0, 16);
     this.keep = options.keepSeconds ?? DEFAULT_KEEP_SECONDS;
     this.maxBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     this.status = { total: plan.runs.length, done: 0, failed: 0, skipped: 0, running: new Map(), waiting: 0, workers: new Map() };
@@ -171,6 +169,8 @@ class Coordinator {
   async run(): Promise<QueuedSweepResult> {
     const { outcomes, todo } = startSweep(this.spec, this.plan, this.folder, this.options.fresh === true);
     this.outcomes.push(...outcomes);
+    // Written before a crash but perhaps not yet released in Redis: release them now (a no-op when they were).
+    for (const outcome of outcomes) this.unreleased.add(outcome.key);
     this.status.done = this.status.skipped = outcomes.length;
     for (const run of todo) this.pending.set(run.key, run);
     recordOwned(this.options.out, ...todo.map((r) => r.key));
@@ -288,7 +288,14 @@ class Coordinator {
       return;
     }
     const dir = join(this.options.out, key);
-    writeRunFiles(dir, bundle);
+    try {
+      writeRunFiles(dir, bundle);
+    } catch (error) {
+      // A folder this sweep may not replace (files evoprune did not write): the run fails, the sweep goes on.
+      if (!(error instanceof RunFolderError)) throw error;
+      this.fail(run, error.message);
+      return;
+    }
     let outcome: RunOutcome;
     try {
       outcome = readOutcome(dir, run);
@@ -308,7 +315,7 @@ class Coordinator {
       key,
       enqueued: this.enqueued.get(key) ?? Date.now(),
       written: Date.now(),
-      worker: typeof meta.worker === 'string' ? meta.worker : undefined,
+      worker: typeof meta.worker === 'string' ? printable(meta.worker) : undefined,
       picked: time(meta.picked),
       trainStart: time(meta.trainStart),
       trained: time(meta.trained),
@@ -332,7 +339,15 @@ class Coordinator {
     this.status.running.delete(run.key);
     this.status.workers.delete(run.key);
     this.failures.push({ key: run.key, origin: run.origin, message });
-    writeOwned(join(this.options.out, run.key), 'error.json', JSON.stringify({ message }, null, 2) + '\n');
+    const dir = join(this.options.out, run.key);
+    try {
+      // The folder gets the sweep's marker first, as a local run's has, so that the next sweep may replace it.
+      if (!existsSync(join(dir, MARKER))) resetOwnedRunFolder(dir);
+      writeOwned(dir, 'error.json', JSON.stringify({ message }, null, 2) + '\n');
+    } catch (error) {
+      if (!(error instanceof RunFolderError)) throw error;
+      this.notice(`run ${run.key}: error.json not written: ${error.message}`);
+    }
     this.status.failed += 1;
     this.report();
   }
@@ -349,7 +364,7 @@ class Coordinator {
       if (job.id === undefined || !this.pending.has(job.id)) continue;
       const progress = typeof job.progress === 'object' && job.progress !== null ? (job.progress as unknown as TrainProgress) : undefined;
       this.status.running.set(job.id, progress);
-      if (job.processedBy) this.status.workers.set(job.id, job.processedBy);
+      if (job.processedBy) this.status.workers.set(job.id, printable(job.processedBy));
     }
     const others = [...this.pending.keys()].filter((key) => !this.status.running.has(key));
     const states = await Promise.all(others.map((key) => this.queue.getJobState(key)));

@@ -81,12 +81,12 @@ export function validateJob(id: string | undefined, data: unknown, options: { da
   }
   if (size > MAX_JOB_BYTES) throw new ConfigError(`${name}: its data is ${size} bytes, over the limit of ${MAX_JOB_BYTES}`);
   const parsed = jobDataSchema.safeParse(data);
-  if (!parsed.success) throw new ConfigError(`${name}:\n${describeIssues(parsed.error, data, jobDataSchema)}`);
+  if (!parsed.success) throw new ConfigError(`${name}:\n${printable(describeIssues(parsed.error, data, jobDataSchema))}`);
   let config: TrainConfig;
   try {
     config = resolveTrainConfig(parsed.data.config);
   } catch (error) {
-    throw new ConfigError(`${name} (${parsed.data.origin}):\n${(error as Error).message}`);
+    throw new ConfigError(`${name} (${printable(parsed.data.origin)}):\n${printable((error as Error).message)}`);
   }
   const key = configKey(config);
   if (key !== id) throw new ConfigError(`${name}: its configuration hashes to ${key}, not to its id; refused`);

@@ -147,7 +147,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
         },
       });
       const trained = Date.now();
-      if (stopping) return putBack(job, token, valid.key);
+      // Stopped mid-run: back to the queue. A run that finished meanwhile is delivered instead (it takes a moment).
+      if (stopping && !('outcome' in result)) return putBack(job, token, valid.key);
       if (tooBig) throw new (UnrecoverableError as Unrecoverable)(tooBig);
       if (!('outcome' in result)) {
         throw result.deterministic ? new (UnrecoverableError as Unrecoverable)(result.message) : new Error(result.message);
@@ -211,8 +212,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     concurrency,
     lockDuration: lockMs,
     stalledInterval: lockMs,
-    // A run whose worker died this many times fails rather than going round for ever.
-    maxStalledCount: 3,
+    // BullMQ fails a job once it has stalled more than this: a run whose worker died three times
+    // fails rather than going round for ever.
+    maxStalledCount: 2,
     autorun: false,
   });
   worker.on('error', (error: Error) => {

@@ -88,6 +88,11 @@ describe('queue URLs', () => {
     expect(redisOptions({ url: 'rediss://queue.lab:6380' }).tls).toEqual({ servername: 'queue.lab' });
     expect(redactedUrl('redis://:hunter2@h:1/0')).toBe('redis://:***@h:1/0');
     expect(redactedUrl('rediss://bob:hunter2@h:1')).toBe('rediss://bob:***@h:1');
+    // Passwords with / or @ are not valid URL syntax: still nothing of them is shown, even in the error.
+    expect(redactedUrl('redis://:ab/cd=@h:1')).toBe('redis://:***@h:1');
+    expect(redactedUrl('redis://:p@ss@h:1/2')).toBe('redis://:***@h:1/2');
+    expect(redactedUrl('redis://bob@h:1')).toBe('redis://bob@h:1');
+    expect(() => redisOptions({ url: 'redis://:ab/cd=@h:1' })).toThrow(/^(?!.*ab\/cd).*$/s);
     expect(() => redisOptions({ url: 'http://:hunter2@h:1' })).toThrow('--queue: "http://:***@h:1" must start with redis:// or rediss:// (TLS)');
     expect(() => redisOptions({ url: 'redis://h:1/zero' })).toThrow('the database after the host must be a number');
     expect(() => redisOptions({ url: 'redis://h:1', ca: '/ca.pem' })).toThrow('--queue-ca is for TLS');
