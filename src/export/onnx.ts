@@ -21,7 +21,10 @@ const ONNX_IR_VERSION = 7;
 export type OnnxInput = 'images' | 'features';
 
 export interface OnnxExportOptions {
-  /** Default: `features` when the model carries a standardization (models trained on features do), else `images`. */
+  /**
+   * Default: `features` when the model carries a standardization, else `images`. A model file does
+   * not record its input kind: a feature model trained without standardization needs `features` here.
+   */
   input?: OnnxInput;
   /** Where the model came from (a file or run folder), kept in the ONNX metadata as `source`. */
   source?: string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Engine } from '../engine/engine.js';
+import { Engine } from '../engine/engine.js';
 import { fetchModelBytes, type ModelSource, modelBytesOf, WasmModel } from '../engine/model.js';
 import { nodeEngine } from '../engine/node.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -26,6 +26,8 @@ export function readModelFile(path: string, engine: Engine = nodeEngine()): Wasm
  * `predict`: the same call as in a page (`evoprune/browser`). Free it with `free()` or `using`.
  */
 export async function loadModel(source: ModelSource, options: { engine?: Engine } = {}): Promise<WasmModel> {
+  // The 0.1 signature was loadModel(path, engine): say so rather than ignore the engine.
+  if ((options as unknown) instanceof Engine) throw new TypeError('loadModel(source, { engine }): pass the engine as an option, not as the second argument');
   const engine = options.engine ?? nodeEngine();
   if (typeof source === 'string' && !/^(https?|file):/i.test(source)) return readModelFile(source, engine);
   if (source instanceof URL || typeof source === 'string') {

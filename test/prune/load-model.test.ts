@@ -59,6 +59,10 @@ describe('loadModel and predict: one shape for bytes, paths and URLs', () => {
     }
     const asRows = model.predict([image(0), image(1), image(2)]);
     expect(Array.from(asRows.classes)).toEqual(Array.from(batch.classes.subarray(0, 3)));
+    // Canvas pixels (Uint8ClampedArray) are bytes too, alone or as rows.
+    const clamped = (r: number) => new Uint8ClampedArray(image(r));
+    expect(Array.from(model.predict([clamped(0), clamped(1)]).probabilities)).toEqual(Array.from(batch.probabilities.subarray(0, 20)));
+    expect(Array.from(model.predict(clamped(2)).probabilities)).toEqual(Array.from(batch.probabilities.subarray(20, 30)));
     // Accuracy of predict equals the kernels' own evaluation.
     const all = model.predict(mnist.test.images);
     const correct = all.classes.reduce((n, k, i) => n + Number(k === mnist.test.labels[i]), 0);
@@ -75,6 +79,9 @@ describe('loadModel and predict: one shape for bytes, paths and URLs', () => {
     features[790 - 784] = Number.NaN;
     expect(() => model.predict(features)).toThrow('predict: value 6 (row 0) is NaN; features must be finite');
     expect(() => model.predict('pixels' as never)).toThrow('predict: expected byte images (Uint8Array)');
+    await expect(loadModel(bytes, nodeEngine() as never)).rejects.toThrow(
+      'loadModel(source, { engine }): pass the engine as an option, not as the second argument',
+    );
   });
 
   it('refuses a newer model format and a file that is not a model, naming the source', async () => {
