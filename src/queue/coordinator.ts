@@ -16,7 +16,7 @@ import { configKey, planSweep, type PlannedRun, type SweepPlan, type SweepSpec }
 import { finishSweep, startSweep, type SweepResult, type SweepStatus } from '../sweep/sweep.js';
 import { BundleError, DEFAULT_MAX_RESULT_BYTES, decodeBundle, RESULT_FILES, type Bundle } from './bundle.js';
 import { connectRedis, disconnectRedis, KEY_PREFIX, loadBullmq, queueKeys, queueName, type QueueConnection, type QueueNotice } from './connection.js';
-import { DEFAULT_KEEP_SECONDS, JOB_NAME, type JobData, printable } from './protocol.js';
+import { DEFAULT_KEEP_SECONDS, JOB_NAME, jobIdOf, type JobData, printable } from './protocol.js';
 
 export interface QueuedSweepStatus extends SweepStatus {
   /** Runs in the queue that no worker has taken yet. */
@@ -223,7 +223,7 @@ class Coordinator {
     if (fresh) await this.client.del(this.keys.result(key));
     if (!this.enqueued.has(key)) this.enqueued.set(key, Date.now());
     if ((await this.client.exists(this.keys.result(key))) === 1) return;
-    const existing = await this.queue.getJob(key);
+    const existing = await this.queue.getJob(jobIdOf(key));
     if (existing) {
       const state = await existing.getState();
       if (state === 'failed' || state === 'completed') {
@@ -237,7 +237,7 @@ class Coordinator {
         return;
       } else return;
     }
-    await this.queue.add(JOB_NAME, this.jobData(run), { jobId: key, ...jobOptions(this.keep) });
+    await this.queue.add(JOB_NAME, this.jobData(run), { jobId: jobIdOf(key), ...jobOptions(this.keep) });
   }
 
   /** Collects every run whose result is in Redis. */
@@ -361,13 +361,14 @@ class Coordinator {
     this.status.running.clear();
     this.status.workers.clear();
     for (const job of active) {
-      if (job.id === undefined || !this.pending.has(job.id)) continue;
+      const key = job.id?.replace(/^run-/, '');
+      if (key === undefined || !this.pending.has(key)) continue;
       const progress = typeof job.progress === 'object' && job.progress !== null ? (job.progress as unknown as TrainProgress) : undefined;
-      this.status.running.set(job.id, progress);
-      if (job.processedBy) this.status.workers.set(job.id, printable(job.processedBy));
+      this.status.running.set(key, progress);
+      if (job.processedBy) this.status.workers.set(key, printable(job.processedBy));
     }
     const others = [...this.pending.keys()].filter((key) => !this.status.running.has(key));
-    const states = await Promise.all(others.map((key) => this.queue.getJobState(key)));
+    const states = await Promise.all(others.map((key) => this.queue.getJobState(jobIdOf(key))));
     for (const [i, key] of others.entries()) {
       const state = states[i];
       const run = this.pending.get(key);
@@ -375,13 +376,13 @@ class Coordinator {
       // A worker puts the result in Redis before it completes the job: a job gone with no result is lost.
       if ((await this.client.exists(this.keys.result(key))) === 1) continue;
       if (state === 'failed') {
-        const job = await this.queue.getJob(key);
+        const job = await this.queue.getJob(jobIdOf(key));
         const tries = job ? ` (after ${job.attemptsMade} ${job.attemptsMade === 1 ? 'try' : 'tries'})` : '';
         this.fail(run, `${printable(job?.failedReason ?? 'failed in the queue')}${tries}`);
         continue;
       }
       this.notice(`run ${key} was no longer in the queue (Redis restarted without its data?): enqueued it again`);
-      if (state === 'completed') await (await this.queue.getJob(key))?.remove().catch(() => {});
+      if (state === 'completed') await (await this.queue.getJob(jobIdOf(key)))?.remove().catch(() => {});
       await this.enqueue(run, false);
     }
     this.report();

@@ -16,6 +16,14 @@ export const DEFAULT_KEEP_SECONDS = 7 * 24 * 3600;
 /** A worker's lock on its job lasts this long unless renewed (ms); a killed worker's job is taken over after it. */
 export const DEFAULT_LOCK_MS = 30_000;
 
+/**
+ * A run's job id: its key (the config hash) behind `run-`. BullMQ refuses ids that read as
+ * integers, and 16 hex digits are all decimal ones for about one run key in 2,000.
+ */
+export function jobIdOf(key: string): string {
+  return `run-${key}`;
+}
+
 /** The job name every evoprune job carries. */
 export const JOB_NAME = 'run';
 
@@ -72,7 +80,7 @@ const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(
  */
 export function validateJob(id: string | undefined, data: unknown, options: { dataRoots?: readonly string[] } = {}): ValidJob {
   const name = `job ${JSON.stringify(id)}`;
-  if (typeof id !== 'string' || !/^[0-9a-f]{16}$/.test(id)) throw new ConfigError(`${name}: a job id is a run key (16 hex digits), refused`);
+  if (typeof id !== 'string' || !/^run-[0-9a-f]{16}$/.test(id)) throw new ConfigError(`${name}: a job id is run- and a run key (16 hex digits), refused`);
   let size: number;
   try {
     size = Buffer.byteLength(JSON.stringify(data) ?? '');
@@ -89,7 +97,7 @@ export function validateJob(id: string | undefined, data: unknown, options: { da
     throw new ConfigError(`${name} (${printable(parsed.data.origin)}):\n${printable((error as Error).message)}`);
   }
   const key = configKey(config);
-  if (key !== id) throw new ConfigError(`${name}: its configuration hashes to ${key}, not to its id; refused`);
+  if (jobIdOf(key) !== id) throw new ConfigError(`${name}: its configuration hashes to ${key}, not to its id; refused`);
   if (options.dataRoots && options.dataRoots.length > 0) {
     const roots = options.dataRoots.map(real);
     for (const path of datasetPaths(config.dataset)) {

@@ -224,7 +224,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Queue
     if (!job || error.name === 'WaitingError') return;
     const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (final) summary.failed += 1;
-    emit({ type: 'failed', key: String(job.id), message: error.message, final });
+    emit({ type: 'failed', key: String(job.id).replace(/^run-/, ''), message: error.message, final });
   });
   emit({ type: 'ready', url: redactedUrl(options.queue.url), queue, name, concurrency, threads });
   const running = worker.run();

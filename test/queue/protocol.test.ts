@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { configKey, MAX_JOB_BYTES, resolveTrainConfig, validateJob } from '../../src/index.js';
 import { decodeBundle, encodeBundle, RESULT_FILES } from '../../src/queue/bundle.js';
 import { redactedUrl, redisOptions } from '../../src/queue/connection.js';
+import { jobIdOf } from '../../src/queue/protocol.js';
 import { tempDir } from '../helpers/idx.js';
 
 const config = resolveTrainConfig({ dataset: 'idx:/data/digits', hidden: [8], epochs: 2 });
@@ -13,27 +14,28 @@ const data = { config, fractions: [0.5], origin: 'list[0], seed 0', sweep: 'tiny
 
 describe('a job from the queue', () => {
   it('is accepted when its id is the hash of its resolved configuration', () => {
-    const job = validateJob(key, data);
+    const job = validateJob(jobIdOf(key), data);
     expect(job.key).toBe(key);
     expect(job.config).toEqual(config);
     expect(job.fractions).toEqual([0.5]);
   });
 
   it.each([
-    ['an id that is not a run key', 'not-a-key', data, 'a job id is a run key (16 hex digits), refused'],
-    ['an id that is another configuration’s hash', '0123456789abcdef', data, `its configuration hashes to ${key}, not to its id; refused`],
-    ['an unknown field beside the configuration', key, { ...data, command: 'rm -rf /' }, 'unknown field "command"'],
-    ['an unknown field in the configuration', key, { ...data, config: { ...config, shell: 'x' } }, 'config: unknown field "shell"'],
-    ['a configuration the schema refuses', key, { ...data, config: { ...config, hidden: [-1] } }, 'hidden.0: -1 is too small'],
-    ['a pruning fraction out of range', key, { ...data, fractions: [1.5] }, 'fractions.0: 1.5 is too big'],
-    ['data over the size limit', key, { ...data, origin: 'x'.repeat(MAX_JOB_BYTES) }, `over the limit of ${MAX_JOB_BYTES}`],
-    ['no data', key, undefined, 'config: missing is not an object'],
+    ['an id that is not a run key', 'not-a-key', data, 'a job id is run- and a run key (16 hex digits), refused'],
+    ['a bare run key (no run- prefix)', key, data, 'a job id is run- and a run key (16 hex digits), refused'],
+    ['an id that is another configuration’s hash', 'run-0123456789abcdef', data, `its configuration hashes to ${key}, not to its id; refused`],
+    ['an unknown field beside the configuration', jobIdOf(key), { ...data, command: 'rm -rf /' }, 'unknown field "command"'],
+    ['an unknown field in the configuration', jobIdOf(key), { ...data, config: { ...config, shell: 'x' } }, 'config: unknown field "shell"'],
+    ['a configuration the schema refuses', jobIdOf(key), { ...data, config: { ...config, hidden: [-1] } }, 'hidden.0: -1 is too small'],
+    ['a pruning fraction out of range', jobIdOf(key), { ...data, fractions: [1.5] }, 'fractions.0: 1.5 is too big'],
+    ['data over the size limit', jobIdOf(key), { ...data, origin: 'x'.repeat(MAX_JOB_BYTES) }, `over the limit of ${MAX_JOB_BYTES}`],
+    ['no data', jobIdOf(key), undefined, 'config: missing is not an object'],
   ])('is refused for %s', (_what, id, jobData, message) => {
     expect(() => validateJob(id, jobData)).toThrow(message);
   });
 
   it('is printed without the control characters it may hold (no terminal escapes from Redis)', () => {
-    expect(validateJob(key, { ...data, origin: 'list[0]\u001b[2J\u0007' }).origin).toBe('list[0]?[2J?');
+    expect(validateJob(jobIdOf(key), { ...data, origin: 'list[0]\u001b[2J\u0007' }).origin).toBe('list[0]?[2J?');
   });
 
   it('with --data-root, names no data outside those folders (symbolic links followed)', () => {
@@ -42,7 +44,7 @@ describe('a job from the queue', () => {
     const outside = tempDir();
     symlinkSync(outside, join(root, 'escape'));
     const inside = resolveTrainConfig({ dataset: `idx:${join(root, 'digits')}`, hidden: [8] });
-    expect(validateJob(configKey(inside), { ...data, config: inside }, { dataRoots: [root] }).key).toBe(configKey(inside));
+    expect(validateJob(jobIdOf(configKey(inside)), { ...data, config: inside }, { dataRoots: [root] }).key).toBe(configKey(inside));
     for (const dataset of [
       `idx:${outside}`,
       `idx:${join(root, 'escape')}`,
@@ -50,10 +52,10 @@ describe('a job from the queue', () => {
       `fashion-mnist:${join(root, '..')}`,
     ]) {
       const c = resolveTrainConfig({ dataset, hidden: [8] });
-      expect(() => validateJob(configKey(c), { ...data, config: c }, { dataRoots: [root] }), dataset).toThrow("outside the worker's --data-root");
+      expect(() => validateJob(jobIdOf(configKey(c)), { ...data, config: c }, { dataRoots: [root] }), dataset).toThrow("outside the worker's --data-root");
     }
     const builtIn = resolveTrainConfig({ dataset: 'mnist', hidden: [8] });
-    expect(validateJob(configKey(builtIn), { ...data, config: builtIn }, { dataRoots: [root] }).key).toBe(configKey(builtIn));
+    expect(validateJob(jobIdOf(configKey(builtIn)), { ...data, config: builtIn }, { dataRoots: [root] }).key).toBe(configKey(builtIn));
   });
 });
 

@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonical, decodeCheckpoint, planSweep, readSweepSpec, runQueuedSweep, runQueueWorker, runSweep } from '../../src/index.js';
 import { decodeBundle, CHECKPOINT_FILES } from '../../src/queue/bundle.js';
+import { jobIdOf } from '../../src/queue/protocol.js';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
 import { type CliProcess, eventually, startCli, startsByRun } from './processes.js';
 import { type RedisServer, startRedis } from './redis.js';
@@ -205,9 +206,11 @@ describe('a sweep through a queue', () => {
     const marks = sharedWorkers().map((w) => w.stderr().length);
     const valid = planSweep(readSweepSpec(tinySweep)).runs[0]!;
     const forged = [
-      ['0123456789abcdef', { config: valid.config, fractions: [], origin: 'forged', sweep: 'x' }],
-      ['fedcba9876543210', { config: { ...valid.config, shell: 'touch /tmp/pwned' }, fractions: [], origin: 'forged', sweep: 'x' }],
-      ['00000000000000ff', { config: valid.config, fractions: [], origin: 'x'.repeat(70_000), sweep: 'x' }],
+      ['run-0123456789abcdef', { config: valid.config, fractions: [], origin: 'forged', sweep: 'x' }],
+      // A run key of decimal digits only (about one in 2,000): BullMQ refuses integer-like ids, not this one.
+      [jobIdOf('1234567890123456'), { config: valid.config, fractions: [], origin: 'forged', sweep: 'x' }],
+      ['run-fedcba9876543210', { config: { ...valid.config, shell: 'touch /tmp/pwned' }, fractions: [], origin: 'forged', sweep: 'x' }],
+      ['run-00000000000000ff', { config: valid.config, fractions: [], origin: 'x'.repeat(70_000), sweep: 'x' }],
     ] as const;
     for (const [id, data] of forged) await queue.add('run', data, { jobId: id, attempts: 5 });
     await eventually('the forged jobs have failed', async () => (await Promise.all(forged.map(([id]) => queue.getJobState(id)))).every((s) => s === 'failed'));
@@ -279,8 +282,8 @@ describe('a worker stopped (SIGTERM, Ctrl-C) mid-run', () => {
     expect(await first.stop()).toBe(0);
     expect(first.stderr()).toContain(`run ${key} went back to the queue`);
     const queue = new Queue('stopped', { connection: client });
-    expect(await queue.getJobState(key)).toBe('waiting');
-    expect((await queue.getJob(key))!.attemptsMade).toBe(0);
+    expect(await queue.getJobState(jobIdOf(key))).toBe('waiting');
+    expect((await queue.getJob(jobIdOf(key)))!.attemptsMade).toBe(0);
     await queue.close();
     client.disconnect();
     const second = worker(['--queue-name', 'stopped', '--name', 'second']);
