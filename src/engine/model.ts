@@ -63,6 +63,24 @@ export interface Prediction {
   classCount: number;
 }
 
+/**
+ * Each row of `logits` (`classCount` wide) into its class (the argmax, the first on ties, as the
+ * kernels pick it) and its softmax, computed in f64 after subtracting the row's maximum (no exp
+ * overflows; the rows sum to 1 within the precision of `probabilities`).
+ */
+export function softmaxRows(logits: ArrayLike<number>, classCount: number, classes: Uint32Array, probabilities: Float32Array | Float64Array): void {
+  for (let r = 0; r < classes.length; r++) {
+    const at = r * classCount;
+    let best = 0;
+    for (let c = 1; c < classCount; c++) if (logits[at + c]! > logits[at + best]!) best = c;
+    classes[r] = best;
+    const top = logits[at + best]!;
+    let sum = 0;
+    for (let c = 0; c < classCount; c++) sum += Math.exp(logits[at + c]! - top);
+    for (let c = 0; c < classCount; c++) probabilities[at + c] = Math.exp(logits[at + c]! - top) / sum;
+  }
+}
+
 // `Symbol.dispose` exists in Node ≥ 20 and recent browsers; older pages get the well-known
 // registry symbol, which `using` polyfills also use.
 const dispose: typeof Symbol.dispose = (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for('Symbol.dispose') as typeof Symbol.dispose);
@@ -142,16 +160,7 @@ export class WasmModel {
     const classCount = this.classes;
     const classes = new Uint32Array(rows);
     const probabilities = new Float32Array(rows * classCount);
-    for (let r = 0; r < rows; r++) {
-      const row = logits.subarray(r * classCount, (r + 1) * classCount);
-      let best = 0;
-      for (let c = 1; c < classCount; c++) if (row[c]! > row[best]!) best = c;
-      classes[r] = best;
-      // Softmax in f64 after subtracting the maximum: no overflow, rows sum to 1 within f32.
-      let sum = 0;
-      for (let c = 0; c < classCount; c++) sum += Math.exp(row[c]! - row[best]!);
-      for (let c = 0; c < classCount; c++) probabilities[r * classCount + c] = Math.exp(row[c]! - row[best]!) / sum;
-    }
+    softmaxRows(logits, classCount, classes, probabilities);
     return { rows, classes, probabilities, classCount };
   }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadDataset, loadModel, nodeEngine, train, WasmModel } from '../../src/index.js';
+import { softmaxRows } from '../../src/engine/model.js';
 import { tempDir } from '../helpers/idx.js';
 
 const mnist = loadDataset('mnist', { trainLimit: 2000, testLimit: 300 });
@@ -106,5 +107,33 @@ describe('loadModel and predict: one shape for bytes, paths and URLs', () => {
     }
     // Freed: the handle no longer answers (wasm-bindgen's null-pointer error).
     expect(() => inner.predict(image(0))).toThrow();
+  });
+});
+
+/** One row through the library's softmax (what predict uses), in f64. */
+function softmax(logits: ArrayLike<number>): Float64Array {
+  const p = new Float64Array(logits.length);
+  softmaxRows(logits, logits.length, new Uint32Array(1), p);
+  return p;
+}
+
+function argmax(values: ArrayLike<number>): number {
+  const classes = new Uint32Array(1);
+  softmaxRows(values, values.length, classes, new Float64Array(values.length));
+  return classes[0]!;
+}
+
+describe('probabilities from logits', () => {
+  it('sum to 1, follow the logits, and survive huge logits', () => {
+    const p = softmax([1, 2, 3]);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(p[2]! / p[1]!).toBeCloseTo(Math.E, 10);
+    const huge = softmax(Float32Array.of(1000, 999, -1000));
+    expect(huge.every(Number.isFinite)).toBe(true);
+    expect(huge[0]! / huge[1]!).toBeCloseTo(Math.E, 10);
+  });
+
+  it('argmax takes the first of equal values', () => {
+    expect(argmax([0.1, 0.4, 0.4, 0.1])).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/index.js';
-import { argmax, softmax, toMnist } from '../../web/src/digit.js';
+import { toMnist } from '../../web/src/digit.js';
 
 const SIDE = 280;
 
@@ -135,20 +135,5 @@ describe('a drawing made into an MNIST image', () => {
 
   it('names the sizes when the ink does not fit the drawing', () => {
     expect(() => toMnist(new Uint8Array(10), 4, 4)).toThrow(/10 intensities for a 4×4 drawing \(expected 16\)/);
-  });
-});
-
-describe('probabilities from logits', () => {
-  it('sum to 1, follow the logits, and survive huge logits', () => {
-    const p = softmax([1, 2, 3]);
-    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    expect(p[2]! / p[1]!).toBeCloseTo(Math.E, 10);
-    const huge = softmax(Float32Array.of(1000, 999, -1000));
-    expect(huge.every(Number.isFinite)).toBe(true);
-    expect(huge[0]! / huge[1]!).toBeCloseTo(Math.E, 10);
-  });
-
-  it('argmax takes the first of equal values', () => {
-    expect(argmax([0.1, 0.4, 0.4, 0.1])).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-// A drawing made into an MNIST image, and logits into probabilities. Pure functions (no DOM), so
+// A drawing made into an MNIST image (the model gives the probabilities: WasmModel.predict). Pure functions (no DOM), so
 // the unit tests run them in Node.
 
 /** MNIST's side, the box its digits are scaled into, and where their center of mass goes. */
@@ -82,20 +82,4 @@ export function toMnist(ink: ArrayLike<number>, width: number, height: number): 
     for (let x = 0; x < cols; x++) image[(offsetY + y) * MNIST_SIDE + offsetX + x] = Math.min(255, Math.round(small[y * cols + x]!));
   }
   return image;
-}
-
-/** Probabilities from logits (softmax, shifted by the largest logit so no exp overflows). */
-export function softmax(logits: ArrayLike<number>): number[] {
-  const values = Array.from(logits);
-  const top = Math.max(...values);
-  const exps = values.map((v) => Math.exp(v - top));
-  const total = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / total);
-}
-
-/** The index of the largest value (the first on ties). */
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
 }

@@ -16,7 +16,7 @@ import {
 import { modelToOnnx } from '../../src/export/onnx.js';
 import { accuracySpec, aliveSpec, histogram, LiveChart, lossSpec, massSpec, probabilitySpec } from './charts.js';
 import { loadMnist } from './data.js';
-import { argmax, MNIST_SIDE, softmax, toMnist } from './digit.js';
+import { MNIST_SIDE, toMnist } from './digit.js';
 import { DrawingPad } from './pad.js';
 
 /** The demo's default: the recommended evolving setup (README, Presets), on the served MNIST subset. */
@@ -124,8 +124,9 @@ const pad = new DrawingPad($<HTMLCanvasElement>('#pad'), (ink, width, height) =>
     state.drawing = undefined;
     return;
   }
-  const p = softmax(trained.compact.logits(pixels, 1));
-  const digit = argmax(p);
+  const prediction = trained.compact.predict(pixels);
+  const digit = prediction.classes[0]!;
+  const p = Array.from(prediction.probabilities);
   $('#predicted').textContent = String(digit);
   $('#prediction-note').textContent = `${(100 * p[digit]!).toFixed(1)} % sure · compact model ${trained.compact.sizes.join('-')}`;
   probabilities.set(
