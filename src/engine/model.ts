@@ -16,14 +16,14 @@ export function toEvaluation(out: Float64Array, classes: number): Evaluation {
 export type ModelSource = Uint8Array | ArrayBuffer | URL | string;
 
 /** A model's bytes as a Uint8Array (a view, not a copy). */
-export function modelBytesOf(source: Uint8Array | ArrayBuffer): Uint8Array {
+function modelBytesOf(source: Uint8Array | ArrayBuffer): Uint8Array {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   throw new TypeError('loadModel: expected the model as a Uint8Array, an ArrayBuffer, a URL or a path');
 }
 
 /** The bytes at `url`; the error names the URL and the HTTP status. */
-export async function fetchModelBytes(url: URL): Promise<Uint8Array> {
+async function fetchModelBytes(url: URL): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(url);

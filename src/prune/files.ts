@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../engine/engine.js';
-import { fetchModelBytes, type ModelSource, modelBytesOf, WasmModel } from '../engine/model.js';
+import { loadModelWith, type ModelSource, WasmModel } from '../engine/model.js';
 import { nodeEngine } from '../engine/node.js';
 import { writeFileAtomic } from '../util/atomic.js';
 
@@ -29,11 +29,8 @@ export async function loadModel(source: ModelSource, options: { engine?: Engine 
   // The 0.1 signature was loadModel(path, engine): say so rather than ignore the engine.
   if ((options as unknown) instanceof Engine) throw new TypeError('loadModel(source, { engine }): pass the engine as an option, not as the second argument');
   const engine = options.engine ?? nodeEngine();
+  // Node reads paths and file: URLs from disk; bytes and http(s): URLs go the way they go in a page.
   if (typeof source === 'string' && !/^(https?|file):/i.test(source)) return readModelFile(source, engine);
-  if (source instanceof URL || typeof source === 'string') {
-    const url = new URL(source);
-    if (url.protocol === 'file:') return readModelFile(fileURLToPath(url), engine);
-    return WasmModel.fromBytes(engine.wasm, await fetchModelBytes(url), url.href);
-  }
-  return WasmModel.fromBytes(engine.wasm, modelBytesOf(source));
+  if ((source instanceof URL || typeof source === 'string') && new URL(source).protocol === 'file:') return readModelFile(fileURLToPath(source), engine);
+  return loadModelWith(engine, source);
 }
