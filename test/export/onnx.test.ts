@@ -23,7 +23,7 @@ import {
 import { cli, root, smallTrainArgs } from '../helpers/cli.js';
 import { speciesRows, writeCsv } from '../helpers/csv.js';
 import { tempDir, writeIdxDataset } from '../helpers/idx.js';
-import { uniform } from '../helpers/random.js';
+import { signalRows } from '../helpers/signals.js';
 
 const { onnx } = onnxProto;
 ort.env.wasm.numThreads = 1;
@@ -93,19 +93,6 @@ const decode = (bytes: Uint8Array) =>
     };
   };
 const metadata = (bytes: Uint8Array) => Object.fromEntries(decode(bytes).metadataProps.map((p) => [p.key, p.value]));
-
-/** Features far from zero with very different scales: the run standardizes them (model format 2). */
-function signals(rows: number, seed: number): { features: number[][]; labels: number[] } {
-  const u = uniform(seed);
-  const features: number[][] = [];
-  const labels: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const signal = [u(), u(), u(), u()];
-    labels.push(signal.indexOf(Math.max(...signal)));
-    features.push([...signal.map((v, j) => 5000 + (j + 1) * 300 * v), 42.5]);
-  }
-  return { features, labels };
-}
 
 const TEST_ROWS = 2000;
 const mnist = loadDataset('mnist', { trainLimit: 3000, testLimit: TEST_ROWS });
@@ -215,7 +202,7 @@ describe('ONNX export of masses that are not folded', () => {
 
 describe('ONNX export of a feature model', () => {
   it('standardizes raw float32 features in the graph and gives evoprune’s logits on every test row', async () => {
-    const data = datasetFromArrays({ name: 'signals', train: signals(800, 1), test: signals(1000, 2) });
+    const data = datasetFromArrays({ name: 'signals', train: signalRows(800, 1), test: signalRows(1000, 2) });
     const summary = await train({ hidden: [32, 16], epochs: 6, batch: 32, seed: 1, targetSparsity: 0.3 }, { dataset: data, keepModel: true });
     expect(summary.testAccuracy).toBeGreaterThan(0.8);
     const model = fromBytes(summary.model!);

@@ -15,27 +15,9 @@ import {
 } from '../../src/index.js';
 import { metricsRows } from '../../src/run/files.js';
 import { runTraining } from '../../src/train/loop.js';
-import { uniform } from '../helpers/random.js';
+import { signalRows } from '../helpers/signals.js';
 
-/**
- * A learnable problem whose features are far from zero-centred and of very different scales:
- * class c = which of 4 "signal" features is largest; feature j = 5000 + (j + 1)·300·s_j with
- * s_j ∈ [0, 1), plus a constant feature.
- */
-function problem(rows: number, seed: number): { features: number[][]; labels: number[] } {
-  const u = uniform(seed);
-  const features: number[][] = [];
-  const labels: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const signal = [u(), u(), u(), u()];
-    const c = signal.indexOf(Math.max(...signal));
-    features.push([...signal.map((v, j) => 5000 + (j + 1) * 300 * v), 42.5]);
-    labels.push(c);
-  }
-  return { features, labels };
-}
-
-const data = datasetFromArrays({ name: 'signals', train: problem(600, 1), test: problem(300, 2) });
+const data = datasetFromArrays({ name: 'signals', train: signalRows(600, 1), test: signalRows(300, 2) });
 const base = { hidden: [32, 16], epochs: 6, batch: 32, seed: 1 };
 
 /** The documented statistics, in f64 in increasing row order (the kernels' order). */
@@ -130,9 +112,9 @@ describe('training on your own f32 features', () => {
   it('the collapse check uses validation accuracy when there is a validation set', async () => {
     // Every held-out row (⌊j·600/60⌋ = every tenth) is class 4, which no training row has: the
     // network learns the other rows, and validation accuracy stays at 0.
-    const train4 = problem(600, 3);
+    const train4 = signalRows(600, 3);
     train4.labels = train4.labels.map((y, r) => (r % 10 === 0 ? 4 : y));
-    const skewed = datasetFromArrays({ name: 'skewed', train: train4, test: problem(100, 4) });
+    const skewed = datasetFromArrays({ name: 'skewed', train: train4, test: signalRows(100, 4) });
     const config = { ...base, epochs: 3, validation: 60 };
     const failed = await train(config, { dataset: skewed }).catch((error: unknown) => error);
     expect(failed).toBeInstanceOf(RunFailedError);
